@@ -1,0 +1,48 @@
+using System.Net.Http.Json;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Spotify.Rx.Common.Auth;
+
+/// <summary>Where a validator gets the main server's public keys.</summary>
+public interface ISigningKeySource
+{
+    /// <summary>The known keys; asked again with <paramref name="forceRefresh"/> when a token names an unknown kid.</summary>
+    ValueTask<IReadOnlyList<SecurityKey>> GetKeysAsync(bool forceRefresh, CancellationToken ct);
+}
+
+public sealed class StaticKeySource(params SecurityKey[] keys) : ISigningKeySource
+{
+    public ValueTask<IReadOnlyList<SecurityKey>> GetKeysAsync(bool forceRefresh, CancellationToken ct) => new(keys);
+}
+
+/// <summary>
+/// Reads the main server's <c>/.well-known/jwks.json</c>, keeps it, and reads it again when a token
+/// names a key id it does not know (key rotation), at most once per <c>minRefreshInterval</c>
+/// so a flood of forged kids cannot turn into a flood of requests.
+/// </summary>
+public sealed class JwksKeySource(HttpClient http, Uri jwksUri, TimeProvider time, TimeSpan? minRefreshInterval = null) : ISigningKeySource
+{
+    private readonly TimeSpan _minRefresh = minRefreshInterval ?? TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IReadOnlyList<SecurityKey>? _keys;
+    private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
+
+    public async ValueTask<IReadOnlyList<SecurityKey>> GetKeysAsync(bool forceRefresh, CancellationToken ct)
+    {
+        var keys = _keys;
+        if (keys is not null && (!forceRefresh || time.GetUtcNow() - _fetchedAt < _minRefresh)) return keys;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_keys is not null && (!forceRefresh || time.GetUtcNow() - _fetchedAt < _minRefresh)) return _keys;
+            var json = await http.GetStringAsync(jwksUri, ct);
+            _keys = new JsonWebKeySet(json).GetSigningKeys().ToArray();
+            _fetchedAt = time.GetUtcNow();
+            return _keys;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,1 @@
+namespace Spotify.Rx.Wire; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace Spotify.Rx.Marbles; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace Spotify.Rx.Tracker.Tests; public class SmokeTests { [Fact] public void Builds() { } }

@@ -1,0 +1,1 @@
+namespace Spotify.Rx.Wire.Tests; public class SmokeTests { [Fact] public void Builds() { } }
