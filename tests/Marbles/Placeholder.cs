@@ -1,1 +1,0 @@
-namespace Spotify.Rx.Marbles; internal static class Placeholder { }
