@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+
+namespace Spotify.Rx.Swarm.Report;
+
+/// <summary>The report as Markdown: printed at the end of a run and written to report.md.</summary>
+public static class MarkdownReport
+{
+    public static string Render(SwarmReport report, IReadOnlyList<string>? charts = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var s = report.Settings;
+        var md = new StringBuilder();
+        Line(md, "# Swarm report");
+        Line(md);
+        Line(md, $"`{s.Command}`");
+        Line(md);
+        Line(md, $"{s.Clients} clients, {Seconds(s.Duration)} at speed {Num(s.Speed)}x, {s.Tracks} tracks, Zipf exponent {Num(s.ZipfExponent)}, cache {s.Cache}, seed {s.Seed}; ran {Seconds(report.WallTime)} of wall time.");
+        Line(md);
+
+        Line(md, "## Time to first audio (ms)");
+        Line(md);
+        Line(md, "| plays | count | p50 | p90 | p99 | max | mean |");
+        Line(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Latency(md, "all", report.TimeToFirstAudio);
+        Latency(md, "random access", report.TimeToFirstAudioRandomAccess);
+        Latency(md, "in a playlist", report.TimeToFirstAudioSequential);
+        Line(md);
+        Line(md, "The paper measured a median of 265 ms over the Internet; these are loopback figures.");
+        Line(md);
+
+        Line(md, "## Plays");
+        Line(md);
+        Line(md, "| plays | random access | pauses | stutters | plays with a stutter |");
+        Line(md, "| ---: | ---: | ---: | ---: | ---: |");
+        Line(md, $"| {report.Plays} | {report.RandomAccessPlays} ({Pct(report.RandomAccessShare)}) | {report.Pauses} | {report.Stutters} | {report.PlaysWithStutter} ({Pct(report.StutterRate)}) |");
+        Line(md);
+
+        Line(md, "## Where the bytes came from");
+        Line(md);
+        Line(md, "| source | bytes | share | paper |");
+        Line(md, "| --- | ---: | ---: | ---: |");
+        var b = report.Bytes;
+        Line(md, $"| server | {Bytes(b.Server)} | {Pct(b.ServerShare)} | {Pct(ByteShares.Paper.Server)} |");
+        Line(md, $"| peers | {Bytes(b.Peers)} | {Pct(b.PeerShare)} | {Pct(ByteShares.Paper.Peers)} |");
+        Line(md, $"| cache | {Bytes(b.Cache)} | {Pct(b.CacheShare)} | {Pct(ByteShares.Paper.Cache)} |");
+        Line(md, $"| total | {Bytes(b.Total)} | | |");
+        Line(md);
+        Line(md, "Summed over finished plays.");
+        if (report.ClientCounters is { } c)
+        {
+            md.Append(CultureInfo.InvariantCulture,
+                $" The clients' own counters at the end, which include plays the run's end cut short: server {Bytes(c.Server)} ({Pct(c.ServerShare)}), peers {Bytes(c.Peers)} ({Pct(c.PeerShare)}), cache {Bytes(c.Cache)} ({Pct(c.CacheShare)}).");
+            Line(md);
+        }
+        else
+        {
+            Line(md);
+        }
+        Line(md);
+
+        Line(md, "## Overlay use");
+        Line(md);
+        var o = report.Overlay;
+        Line(md, "| | mean (swarm) | peak (swarm) | peak of one client | limit per client |");
+        Line(md, "| --- | ---: | ---: | ---: | ---: |");
+        Line(md, $"| peer connections | {Num(o.MeanConnections)} | {o.PeakConnections} | {o.PeakConnectionsOfOneClient} | 60 |");
+        Line(md, $"| upload slots in use | {Num(o.MeanUploads)} | {o.PeakUploads} | {o.PeakUploadsOfOneClient} | 4 |");
+        Line(md, $"| download sources | | {o.PeakDownloadSources} | | 5 per track |");
+        Line(md);
+
+        Line(md, "## Clients");
+        Line(md);
+        Line(md, "| peer | plays | first audio p50 (ms) | pauses | stutters | server | peers | cache |");
+        Line(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var client in report.Clients)
+        {
+            var cb = client.Bytes;
+            Line(md, $"| {client.PeerId} | {client.Plays} | {Num(client.TimeToFirstAudioP50Ms)} | {client.Pauses} | {client.Stutters} | {Pct(cb.ServerShare)} | {Pct(cb.PeerShare)} | {Pct(cb.CacheShare)} |");
+        }
+
+        if (charts is { Count: > 0 })
+        {
+            Line(md);
+            Line(md, "## Charts");
+            Line(md);
+            foreach (var chart in charts) Line(md, $"![{Path.GetFileNameWithoutExtension(chart)}]({chart})");
+        }
+        return md.ToString();
+    }
+
+    private static void Latency(StringBuilder md, string name, Percentiles p) =>
+        Line(md, $"| {name} | {p.Count} | {Num(p.P50)} | {Num(p.P90)} | {Num(p.P99)} | {Num(p.Max)} | {Num(p.Mean)} |");
+
+    private static void Line(StringBuilder md, string text = "") => md.Append(text).Append('\n');
+
+    public static string Pct(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    private static string Num(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
+
+    public static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => (bytes / (double)(1L << 30)).ToString("0.00", CultureInfo.InvariantCulture) + " GiB",
+        >= 1L << 20 => (bytes / (double)(1L << 20)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB",
+        >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.0", CultureInfo.InvariantCulture) + " KiB",
+        _ => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+    };
+}

@@ -1,0 +1,73 @@
+namespace Spotify.Rx.Swarm.Report;
+
+/// <summary>How the swarm was run, so a report says how to repeat it.</summary>
+public sealed record RunSettings(
+    int Clients,
+    TimeSpan Duration,
+    double Speed,
+    int Tracks,
+    double ZipfExponent,
+    string Cache,
+    int Seed,
+    string Command);
+
+/// <summary>Latency percentiles in milliseconds (nearest rank), over <see cref="Count"/> values.</summary>
+public sealed record Percentiles(int Count, double P50, double P90, double P99, double Max, double Mean)
+{
+    public static readonly Percentiles Empty = new(0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>Bytes by the paper's three sources and each one's share of the total (0..1).</summary>
+public sealed record ByteShares(long Server, long Peers, long Cache)
+{
+    /// <summary>Kreitz &amp; Niemelä 2010, table I: where the bytes a client played came from.</summary>
+    public static readonly (double Server, double Peers, double Cache) Paper = (0.088, 0.358, 0.554);
+
+    public long Total => Server + Peers + Cache;
+    public double ServerShare => Share(Server);
+    public double PeerShare => Share(Peers);
+    public double CacheShare => Share(Cache);
+
+    private double Share(long part) => Total == 0 ? 0 : (double)part / Total;
+}
+
+/// <summary>One client's line in the report.</summary>
+public sealed record ClientSummary(
+    string PeerId,
+    int Plays,
+    double TimeToFirstAudioP50Ms,
+    int Pauses,
+    int Stutters,
+    ByteShares Bytes);
+
+/// <summary>How much of the overlay's capacity the swarm used over the run.</summary>
+public sealed record OverlayUse(
+    double MeanConnections,
+    int PeakConnections,
+    int PeakConnectionsOfOneClient,
+    double MeanUploads,
+    int PeakUploads,
+    int PeakUploadsOfOneClient,
+    int PeakDownloadSources);
+
+/// <summary>The swarm's figures, in the terms of the Spotify paper.</summary>
+public sealed record SwarmReport(
+    RunSettings Settings,
+    TimeSpan WallTime,
+    int Plays,
+    int RandomAccessPlays,
+    Percentiles TimeToFirstAudio,
+    Percentiles TimeToFirstAudioRandomAccess,
+    Percentiles TimeToFirstAudioSequential,
+    int Pauses,
+    int Stutters,
+    int PlaysWithStutter,
+    ByteShares Bytes,
+    ByteShares? ClientCounters,
+    OverlayUse Overlay,
+    IReadOnlyList<ClientSummary> Clients,
+    IReadOnlyList<SwarmSample> Timeline)
+{
+    public double RandomAccessShare => Plays == 0 ? 0 : (double)RandomAccessPlays / Plays;
+    public double StutterRate => Plays == 0 ? 0 : (double)PlaysWithStutter / Plays;
+}
