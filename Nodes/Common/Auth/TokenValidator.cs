@@ -23,11 +23,28 @@ public sealed class TokenValidator
     private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _handler = new();
     private readonly ConcurrentDictionary<string, PeerIdentity> _valid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PeerIdentity>.AlternateLookup<ReadOnlySpan<char>> _validBySpan;
 
     public TokenValidator(ISigningKeySource keys, TimeProvider time)
     {
         _keys = keys;
         _time = time;
+        _validBySpan = _valid.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>
+    /// The identity of a token that validated before and has not expired, looked up without
+    /// allocating a string: the hot path of every audio request on the main server.
+    /// </summary>
+    public bool TryGetCached(ReadOnlySpan<char> token, out PeerIdentity identity)
+    {
+        if (_validBySpan.TryGetValue(token, out var cached) && cached.Expires > _time.GetUtcNow())
+        {
+            identity = cached;
+            return true;
+        }
+        identity = null!;
+        return false;
     }
 
     public async ValueTask<TokenCheck> ValidateAsync(string? token, CancellationToken ct = default)
@@ -41,13 +58,24 @@ public sealed class TokenValidator
             return TokenCheck.Fail("token expired");
         }
 
-        var result = await ValidateSignatureAsync(token, forceRefresh: false, ct);
-        if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
-            result = await ValidateSignatureAsync(token, forceRefresh: true, ct);
+        TokenValidationResult result;
+        try
+        {
+            result = await ValidateSignatureAsync(token, forceRefresh: false, ct);
+            if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
+                result = await ValidateSignatureAsync(token, forceRefresh: true, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            // The JWKS could not be read (main server down): refuse, and say why, rather than throw into the caller.
+            return TokenCheck.Fail("signing keys unavailable: " + e.Message);
+        }
         if (!result.IsValid)
             return TokenCheck.Fail(result.Exception switch
             {
                 SecurityTokenExpiredException => "token expired",
+                SecurityTokenNotYetValidException => "token not yet valid",
+                SecurityTokenNoExpirationException => "token has no expiry",
                 SecurityTokenSignatureKeyNotFoundException => "token signed by an unknown key",
                 SecurityTokenInvalidSignatureException => "token signature invalid",
                 SecurityTokenMalformedException => "token malformed",
@@ -75,10 +103,18 @@ public sealed class TokenValidator
             ValidAudience = TokenClaims.Audience,
             IssuerSigningKeys = keys,
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            // Time comes from the node's clock so tests can move it; no skew beyond a few seconds.
-            LifetimeValidator = (nbf, exp, _, _) => exp is { } e && e > _time.GetUtcNow().UtcDateTime
-                && (nbf is not { } n || n <= _time.GetUtcNow().UtcDateTime.AddSeconds(5)),
-            ClockSkew = TimeSpan.Zero,
+            // Time comes from the node's clock so tests can move it. No skew, so the signature check
+            // and the cache (which compares expiry with the same clock) agree on when a token ends.
+            // Throwing the specific exceptions keeps the reason ("expired") in the result.
+            LifetimeValidator = (notBefore, expires, _, _) =>
+            {
+                var now = _time.GetUtcNow().UtcDateTime;
+                if (expires is not { } exp) throw new SecurityTokenNoExpirationException("token has no expiry");
+                if (exp <= now) throw new SecurityTokenExpiredException($"token expired at {exp:O}") { Expires = exp };
+                if (notBefore is { } nbf && nbf > now) throw new SecurityTokenNotYetValidException($"token valid from {nbf:O}") { NotBefore = nbf };
+                return true;
+            },
+            RequireExpirationTime = true,
         });
     }
 

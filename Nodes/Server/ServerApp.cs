@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Spotify.Rx.Common.Auth;
+using Spotify.Rx.Server.Accounts;
+using Spotify.Rx.Server.Auth;
+using Spotify.Rx.Server.Library;
+using Spotify.Rx.Server.Tracks;
+
+namespace Spotify.Rx.Server;
+
+/// <summary>
+/// The main server (DESIGN.md "Main server"), built so that Program, the tests and the swarm all
+/// host the same thing: <c>ServerApp.Build(args).Run()</c>, or with <c>configure</c> to set URLs,
+/// library and accounts in-process.
+/// </summary>
+public static class ServerApp
+{
+    /// <summary>Settings that apply unless appsettings, environment or command line say otherwise.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> Defaults = new Dictionary<string, string?>
+    {
+        ["urls"] = "http://127.0.0.1:5080",
+        // One line per request at Information would cost more than serving the request.
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    };
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        // Lowest precedence: code defaults, then appsettings, environment, command line.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        configure?.Invoke(builder);
+
+        var services = builder.Services;
+        services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton(sp => new TokenIssuer(
+            SigningKey.LoadOrCreate(sp.GetRequiredService<IOptions<ServerOptions>>().Value.SigningKeyFile),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TokenValidator(
+            new StaticKeySource(sp.GetRequiredService<TokenIssuer>().Key), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<BearerAuth>();
+        services.AddSingleton<RequireToken>();
+        services.AddSingleton<TrackStore>();
+        services.AddSingleton<AudioEndpoint>();
+        services.AddHostedService<LibraryLoader>();
+        services.AddProblemDetails();
+        services.AddHealthChecks().AddCheck<LibraryHealth>("library");
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The server takes small requests only: a token request, or a GET with a token and a Range.
+            kestrel.Limits.MaxRequestLineSize = 4 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            kestrel.Limits.MaxRequestHeaderCount = 64;
+            kestrel.Limits.MaxRequestBodySize = 16 * 1024;
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.MapHealthChecks("/healthz");
+        app.MapMetrics("/metrics");
+        app.MapAuth();
+        app.MapTracks();
+        return app;
+    }
+
+    private sealed class LibraryHealth(TrackStore store) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+            Task.FromResult(store.IsLoaded
+                ? HealthCheckResult.Healthy($"{store.Tracks.Count} tracks")
+                : HealthCheckResult.Unhealthy("library not loaded yet"));
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+
+namespace Spotify.Rx.Server;
+
+/// <summary>The main server's settings, section <c>Server</c> (appsettings, <c>Server__X</c> environment, <c>--Server:X</c>).</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Server";
+
+    /// <summary>Folder of <c>{id}.opus</c> + <c>{id}.manifest.json</c>. Empty: the sample library, generated on first start.</summary>
+    public string? LibraryFolder { get; set; }
+
+    /// <summary>Where the sample library goes when no <see cref="LibraryFolder"/> is given.</summary>
+    public string SampleLibraryFolder { get; set; } = "data/library";
+
+    /// <summary>The ES256 private key, PKCS#8 PEM, created on first start.</summary>
+    public string SigningKeyFile { get; set; } = "data/keys/server-signing.pem";
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>User name → password hash as made by <c>hash-password</c> (<see cref="Accounts.PasswordHash"/>).</summary>
+    public Dictionary<string, string> Users { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Adds the documented local account <c>demo</c> / <c>demo</c>. Turn off anywhere but a laptop.</summary>
+    public bool DemoAccount { get; set; } = true;
+
+    public const int MaxPageSize = 200;
+    public int DefaultPageSize { get; set; } = 50;
+
+    /// <summary>The longest window the time form (<c>?from=&amp;seconds=</c>) serves in one response.</summary>
+    public double MaxWindowSeconds { get; set; } = 600;
+
+    public string ResolvedLibraryFolder => string.IsNullOrWhiteSpace(LibraryFolder) ? SampleLibraryFolder : LibraryFolder;
+    public bool UsesSampleLibrary => string.IsNullOrWhiteSpace(LibraryFolder);
+}
+
+/// <summary>Refuses to start with settings that would only fail later, naming each one.</summary>
+public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServerOptions o)
+    {
+        var errors = new List<string>();
+        if (o.TokenLifetime <= TimeSpan.Zero || o.TokenLifetime > TimeSpan.FromDays(7))
+            errors.Add($"Server:TokenLifetime must be between 0 and 7 days (was {o.TokenLifetime}).");
+        if (string.IsNullOrWhiteSpace(o.SigningKeyFile))
+            errors.Add("Server:SigningKeyFile must name a file.");
+        if (!o.UsesSampleLibrary && !Directory.Exists(o.LibraryFolder))
+            errors.Add($"Server:LibraryFolder '{o.LibraryFolder}' does not exist.");
+        if (o.DefaultPageSize is < 1 or > ServerOptions.MaxPageSize)
+            errors.Add($"Server:DefaultPageSize must be 1..{ServerOptions.MaxPageSize}.");
+        if (!(o.MaxWindowSeconds > 0))
+            errors.Add("Server:MaxWindowSeconds must be positive.");
+        foreach (var (user, hash) in o.Users)
+        {
+            if (string.IsNullOrWhiteSpace(user)) errors.Add("Server:Users has an empty user name.");
+            else if (!Accounts.PasswordHash.IsWellFormed(hash))
+                errors.Add($"Server:Users:{user} is not a password hash (make one with: dotnet run --project Nodes/Server -- hash-password).");
+        }
+        if (o.Users.Count == 0 && !o.DemoAccount)
+            errors.Add("No accounts: configure Server:Users or turn Server:DemoAccount on.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
