@@ -1,0 +1,26 @@
+using System.Net;
+using Spotify.Rx.Streams.Gates;
+using Spotify.Rx.Streams.Rules;
+
+namespace Spotify.Rx.Wire;
+
+/// <summary>How a client takes part in the overlay. The limits default to DESIGN.md's.</summary>
+public sealed record PeerNodeOptions
+{
+    /// <summary>This client's JWT from the main server; its peer id is the node's identity.</summary>
+    public required string Token { get; init; }
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; init; }
+    public int MaxConnections { get; init; } = ConnectionGate.SpotifyLimit;
+    public int UploadSlots { get; init; } = Streams.Gates.UploadSlots.SpotifyLimit;
+    public int DownloadSources { get; init; } = Streams.Gates.DownloadSources.SpotifyLimit;
+    public TimeSpan IdleTimeout { get; init; } = IdleDisconnect.Limit;
+    /// <summary>How long a write may wait for the peer to read before the peer counts as gone.</summary>
+    public TimeSpan WriteStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>REQUESTs kept queued per peer: a 100 MB cache's worth of one track is far below it.</summary>
+    public int MaxQueuedRequests { get; init; } = 4096;
+    /// <summary>How often the overlay observable re-samples byte counters between opens and closes.</summary>
+    public TimeSpan OverlaySampleInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

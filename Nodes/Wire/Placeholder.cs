@@ -1,1 +1,0 @@
-namespace Spotify.Rx.Wire; internal static class Placeholder { }
