@@ -1,1 +1,1 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+Spotify.Rx.Tracker.TrackerApp.Build(args).Run();

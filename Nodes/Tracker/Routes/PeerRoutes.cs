@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Spotify.Rx.Common.Auth;
+using Spotify.Rx.Common.Contracts;
+using Spotify.Rx.Tracker.Input;
+using Spotify.Rx.Tracker.Store;
+
+namespace Spotify.Rx.Tracker.Routes;
+
+/// <summary>What every peer route needs, resolved once per app instead of once per parameter.</summary>
+public sealed record PeerRouteServices(
+    ITrackerStore Store, PeerSampler Sampler, TokenValidator Tokens, TrackerMetrics Metrics,
+    TimeProvider Time, TrackerLimits Limits, ILogger<PeerRouteServices> Log);
+
+/// <summary><c>/tracks/{trackId}/peers</c>: register, remove, look up.</summary>
+public static class PeerRoutes
+{
+    // A registration body is one short endpoint; anything longer is not one.
+    private const long MaxBodyBytes = 1024;
+
+    public static void MapPeerRoutes(this IEndpointRouteBuilder app)
+    {
+        var peers = app.MapGroup("/tracks/{trackId}/peers");
+        peers.MapGet("", Lookup);
+        peers.MapPut("{peerId}", Register);
+        peers.MapDelete("{peerId}", Remove);
+    }
+
+    private static async Task<IResult> Lookup(string trackId, HttpContext http, [FromServices] PeerRouteServices s)
+    {
+        var (caller, refusal) = await Authenticate(http, s.Tokens);
+        refusal ??= TrackProblem(trackId);
+        if (refusal is not null) return refusal.ToResult(http, s.Metrics, s.Log);
+        try
+        {
+            var recent = await s.Store.RecentAsync(trackId, http.RequestAborted);
+            var peers = s.Sampler.Draw(recent, caller!.PeerId);
+            s.Metrics.Lookups.Inc();
+            s.Metrics.PeersReturned.Inc(peers.Count);
+            return TypedResults.Ok(new PeerList(trackId, peers));
+        }
+        catch (TrackerStoreUnavailableException e)
+        {
+            return Refusal.Unavailable(e.Message).ToResult(http, s.Metrics, s.Log);
+        }
+    }
+
+    private static async Task<IResult> Register(string trackId, string peerId, HttpContext http, [FromServices] PeerRouteServices s)
+    {
+        var (caller, refusal) = await Authenticate(http, s.Tokens);
+        refusal ??= TrackProblem(trackId) ?? OwnPeerProblem(caller!, peerId);
+        PeerRegistration? body = null;
+        if (refusal is null) (body, refusal) = await ReadRegistration(http);
+        if (refusal is not null) return refusal.ToResult(http, s.Metrics, s.Log);
+        try
+        {
+            var peer = new PeerInfo(peerId, body!.Endpoint);
+            await s.Store.RegisterAsync(trackId, peer, http.RequestAborted);
+            s.Metrics.Registrations.Inc();
+            return TypedResults.Ok(new PeerRegistered(trackId, peerId, peer.Endpoint, s.Time.GetUtcNow() + s.Limits.RegistrationLifetime));
+        }
+        catch (TrackerStoreUnavailableException e)
+        {
+            return Refusal.Unavailable(e.Message).ToResult(http, s.Metrics, s.Log);
+        }
+    }
+
+    private static async Task<IResult> Remove(string trackId, string peerId, HttpContext http, [FromServices] PeerRouteServices s)
+    {
+        var (caller, refusal) = await Authenticate(http, s.Tokens);
+        refusal ??= TrackProblem(trackId) ?? OwnPeerProblem(caller!, peerId);
+        if (refusal is not null) return refusal.ToResult(http, s.Metrics, s.Log);
+        try
+        {
+            if (!await s.Store.RemoveAsync(trackId, peerId, http.RequestAborted))
+                return Refusal.NotFound($"peer '{peerId}' is not registered for track '{trackId}'").ToResult(http, s.Metrics, s.Log);
+            s.Metrics.Removals.Inc();
+            return TypedResults.NoContent();
+        }
+        catch (TrackerStoreUnavailableException e)
+        {
+            return Refusal.Unavailable(e.Message).ToResult(http, s.Metrics, s.Log);
+        }
+    }
+
+    private static async ValueTask<(PeerIdentity?, Refusal?)> Authenticate(HttpContext http, TokenValidator tokens)
+    {
+        string? header = http.Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+            return (null, Refusal.Unauthorized("no token: send 'Authorization: Bearer <token>' with a token from the main server"));
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return (null, Refusal.Unauthorized("the Authorization header is not a Bearer token"));
+        var check = await tokens.ValidateAsync(header[7..].Trim(), http.RequestAborted);
+        return check.IsValid ? (check.Identity, null) : (null, Refusal.Unauthorized(check.Error!));
+    }
+
+    private static Refusal? TrackProblem(string trackId) => TrackerInput.IsValidTrackId(trackId)
+        ? null
+        : Refusal.BadInput($"track id '{Shorten(trackId)}' is malformed: expected [a-z0-9][a-z0-9-]{{0,63}}");
+
+    // A client registers and removes only itself: otherwise anyone could point a swarm at someone else.
+    private static Refusal? OwnPeerProblem(PeerIdentity caller, string peerId)
+    {
+        if (!TokenClaims.IsValidPeerId(peerId)) return Refusal.BadInput($"peer id '{Shorten(peerId)}' is malformed: expected [A-Za-z0-9_-]{{1,64}}");
+        return peerId == caller.PeerId
+            ? null
+            : Refusal.Forbidden($"the token is for peer '{caller.PeerId}', not for peer '{peerId}': a client may register or remove only itself");
+    }
+
+    private static async ValueTask<(PeerRegistration?, Refusal?)> ReadRegistration(HttpContext http)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes)
+            return (null, new Refusal(StatusCodes.Status413PayloadTooLarge, $"body is over {MaxBodyBytes} bytes: expected {{\"endpoint\":\"host:port\"}}"));
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
+        PeerRegistration? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync(http.Request.Body, TrackerJson.Default.PeerRegistration, http.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return (null, Refusal.BadInput("body is not JSON of the form {\"endpoint\":\"host:port\"}"));
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (null, new Refusal(e.StatusCode, "body could not be read: " + e.Message));
+        }
+        if (body is null) return (null, Refusal.BadInput("body is missing: expected {\"endpoint\":\"host:port\"}"));
+        var problem = TrackerInput.EndpointProblem(body.Endpoint);
+        return problem is null ? (body, null) : (null, Refusal.BadInput(problem));
+    }
+
+    private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
+}

@@ -1,0 +1,31 @@
+namespace Spotify.Rx.Tracker.Routes;
+
+/// <summary>A request the tracker will not serve, as a value: a status and the reason the caller reads.</summary>
+public sealed record Refusal(int Status, string Reason)
+{
+    public static Refusal Unauthorized(string reason) => new(StatusCodes.Status401Unauthorized, reason);
+    public static Refusal Forbidden(string reason) => new(StatusCodes.Status403Forbidden, reason);
+    public static Refusal BadInput(string reason) => new(StatusCodes.Status400BadRequest, reason);
+    public static Refusal NotFound(string reason) => new(StatusCodes.Status404NotFound, reason);
+    public static Refusal Unavailable(string reason) => new(StatusCodes.Status503ServiceUnavailable, reason);
+
+    /// <summary>Logged once here, counted, and answered as RFC 9457 problem details.</summary>
+    public IResult ToResult(HttpContext http, TrackerMetrics metrics, ILogger log)
+    {
+        metrics.Refusals.WithLabels(Status.ToString()).Inc();
+        log.LogInformation("Refused {Method} {Path} with {Status}: {Reason}", http.Request.Method, http.Request.Path, Status, Reason);
+        if (Status == StatusCodes.Status401Unauthorized)
+            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{Reason.Replace('"', '\'')}\"";
+        return TypedResults.Problem(detail: Reason, statusCode: Status, title: Title);
+    }
+
+    private string Title => Status switch
+    {
+        StatusCodes.Status400BadRequest => "Bad input",
+        StatusCodes.Status401Unauthorized => "No valid token",
+        StatusCodes.Status403Forbidden => "Not your peer id",
+        StatusCodes.Status404NotFound => "Not registered",
+        StatusCodes.Status413PayloadTooLarge => "Body too large",
+        _ => "Tracker unavailable",
+    };
+}

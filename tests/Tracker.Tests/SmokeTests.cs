@@ -1,1 +1,0 @@
-namespace Spotify.Rx.Tracker.Tests; public class SmokeTests { [Fact] public void Builds() { } }
