@@ -94,6 +94,20 @@ public sealed class ChunkScheduler
         return lost;
     }
 
+    /// <summary>
+    /// Records a server request the rules made directly (the random-access start's 15 s, the
+    /// server prefetch), so the chunks it covers are not asked of anyone else meanwhile.
+    /// </summary>
+    public void RequestedFromServer(int first, int count)
+    {
+        for (var chunk = Math.Max(0, first); chunk < Math.Min(_have.Length, first + count); chunk++)
+        {
+            if (_have[chunk]) continue;
+            if (!_inFlight.TryGetValue(chunk, out var list)) _inFlight[chunk] = list = new List<Request>(2);
+            if (!list.Any(r => r.Peer is null)) list.Add(new Request(null, DateTimeOffset.MaxValue));
+        }
+    }
+
     /// <summary>Forgets every request in flight (the track changed or the engine stops).</summary>
     public void CancelAll() => _inFlight.Clear();
 

@@ -173,4 +173,14 @@ public class ChunkSchedulerTests
         Assert.True(s.Complete);
         Assert.Empty(s.Next(0, [Peer("a")], FetchMode.ServerOnly));
     }
+
+    [Fact]
+    public void Chunks_the_rules_asked_of_the_server_directly_are_not_given_to_peers()
+    {
+        var s = Track(100, new ChunkSchedulerOptions { PipelinePerPeer = 100 });
+        s.RequestedFromServer(0, 19);
+        var next = s.Next(0, [Peer("a")], FetchMode.Peers);
+        Assert.Equal(19, next.Min(a => a.Chunk));
+        Assert.Empty(s.Next(0, [], FetchMode.Peers));
+    }
 }
