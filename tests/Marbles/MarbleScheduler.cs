@@ -30,16 +30,44 @@ public sealed class MarbleScheduler : TestScheduler
 
     internal long FrameTicks => Frame.Ticks;
 
+    /// <summary>Virtual time since time 0 of the test.</summary>
+    public TimeSpan Elapsed => TimeSpan.FromTicks(TestTime(Clock));
+
+    // TestScheduler moves work due "now or earlier" one tick later. Time 0 of the test sits two
+    // ticks after the scheduler's own zero, so that work set up before the run is due in the
+    // future and keeps its exact time; the test's own subscribe and unsubscribe run one tick
+    // before their frame, so that, as in RxJS, they come before the events of that frame.
+    internal const long Origin = 2;
+
+    // Work scheduled "now" while the run is under way still lands a tick late; rounding recorded
+    // times to this resolution (0.1 ms) absorbs those nudges, finer than any diagram writes.
+    internal const long Resolution = TimeSpan.TicksPerMillisecond / 10;
+
+    /// <summary>A scheduler tick as time since time 0 of the test, rounded to the diagram resolution.</summary>
+    internal static long TestTime(long clock) =>
+        clock == Subscription.Infinite ? clock : (long)Math.Round((double)(clock - Origin) / Resolution) * Resolution;
+
     /// <summary>
     /// A hot observable: its events happen whether or not anyone listens; <c>^</c> marks time 0,
     /// and events written before it have passed before the test starts.
     /// </summary>
     public ITestableObservable<T> Hot<T>(string diagram, object? values = null, Exception? error = null) =>
-        CreateHotObservable(Messages<T>(diagram, DiagramRole.Hot, values, error).Where(m => m.Time >= 0).ToArray());
+        CreateHotObservable(Messages<T>(diagram, DiagramRole.Hot, values, error)
+            .Where(m => m.Time >= 0)
+            .Select(m => new Recorded<Notification<T>>(m.Time + Origin, m.Value))
+            .ToArray());
 
     /// <summary>A cold observable: each subscription plays the diagram from its first character.</summary>
     public ITestableObservable<T> Cold<T>(string diagram, object? values = null, Exception? error = null) =>
         CreateColdObservable(Messages<T>(diagram, DiagramRole.Cold, values, error).ToArray());
+
+    /// <summary>A hot observable whose value map is a dictionary, so the value type is inferred.</summary>
+    public ITestableObservable<T> Hot<T>(string diagram, IReadOnlyDictionary<char, T> values, Exception? error = null) =>
+        Hot<T>(diagram, (object)values, error);
+
+    /// <summary>A cold observable whose value map is a dictionary, so the value type is inferred.</summary>
+    public ITestableObservable<T> Cold<T>(string diagram, IReadOnlyDictionary<char, T> values, Exception? error = null) =>
+        Cold<T>(diagram, (object)values, error);
 
     /// <summary>
     /// Subscribes to <paramref name="source"/> at time 0 (or at the <c>^</c> of
@@ -53,16 +81,30 @@ public sealed class MarbleScheduler : TestScheduler
             : MarbleParser.ParseSubscription(subscription, FrameTicks);
         var recorded = new List<Recorded<Notification<T>>>();
         IDisposable? running = null;
-        this.ScheduleAbsolute(frames.Subscribe, () =>
+        var ended = false;
+
+        // As in RxJS, the test's subscription ends when the observable completes or fails.
+        void End(Notification<T> last)
+        {
+            recorded.Add(new Recorded<Notification<T>>(TestTime(Clock), last));
+            ended = true;
+            running?.Dispose();
+        }
+
+        this.ScheduleAbsolute(frames.Subscribe + Origin - 1, () =>
         {
             running = source.Subscribe(
-                value => recorded.Add(new Recorded<Notification<T>>(Clock, Notification.CreateOnNext(value))),
-                error => recorded.Add(new Recorded<Notification<T>>(Clock, Notification.CreateOnError<T>(error))),
-                () => recorded.Add(new Recorded<Notification<T>>(Clock, Notification.CreateOnCompleted<T>())));
+                value => recorded.Add(new Recorded<Notification<T>>(TestTime(Clock), Notification.CreateOnNext(value))),
+                error => End(Notification.CreateOnError<T>(error)),
+                () => End(Notification.CreateOnCompleted<T>()));
+            if (ended)
+            {
+                running.Dispose();
+            }
         });
         if (frames.Unsubscribe != SubscriptionFrames.Never)
         {
-            this.ScheduleAbsolute(frames.Unsubscribe, () => running?.Dispose());
+            this.ScheduleAbsolute(frames.Unsubscribe + Origin - 1, () => running?.Dispose());
         }
 
         return new ObservableExpectation<T>(this, recorded);

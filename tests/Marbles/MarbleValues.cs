@@ -82,7 +82,16 @@ public sealed class MarbleValues<T>
             }
         }
 
-        return null;
+        // Without an entry, a string or char of one marble letter stands for itself.
+        var text = value switch
+        {
+            string s => s,
+            char c => c.ToString(),
+            _ => null,
+        };
+        return text is [var only] && (char.IsAsciiLetterLower(only) || char.IsAsciiDigit(only)) && !_byLetter.ContainsKey(only)
+            ? only
+            : null;
     }
 
     private static char Letter(string name)

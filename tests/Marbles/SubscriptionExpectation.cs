@@ -25,7 +25,9 @@ public sealed class SubscriptionExpectation
             .ToList();
         _scheduler.AddCheck(() =>
         {
-            var actual = _actual.ToList();
+            var actual = _actual
+                .Select(a => new Subscription(MarbleScheduler.TestTime(a.Subscribe), MarbleScheduler.TestTime(a.Unsubscribe)))
+                .ToList();
             if (expected.SequenceEqual(actual))
             {
                 return null;

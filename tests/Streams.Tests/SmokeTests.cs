@@ -1,1 +1,0 @@
-namespace Spotify.Rx.Streams.Tests; public class SmokeTests { [Fact] public void Builds() { } }
