@@ -79,6 +79,14 @@ public static class MarkdownReport
             Line(md, $"| {client.PeerId} | {client.Plays} | {Num(client.TimeToFirstAudioP50Ms)} | {client.Pauses} | {client.Stutters} | {Pct(cb.ServerShare)} | {Pct(cb.PeerShare)} | {Pct(cb.CacheShare)} |");
         }
 
+        if (report.Failures.Count > 0)
+        {
+            Line(md);
+            Line(md, "## Failures");
+            Line(md);
+            foreach (var failure in report.Failures) Line(md, $"- {failure}");
+        }
+
         if (charts is { Count: > 0 })
         {
             Line(md);

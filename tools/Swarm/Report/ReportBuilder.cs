@@ -10,7 +10,8 @@ public static class ReportBuilder
         RunSettings settings,
         TimeSpan wallTime,
         IReadOnlyList<PlayOutcome> plays,
-        IReadOnlyList<SwarmSample> timeline)
+        IReadOnlyList<SwarmSample> timeline,
+        IReadOnlyList<string>? failures = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(plays);
@@ -49,7 +50,8 @@ public static class ReportBuilder
             counters,
             Overlay(ordered),
             clients,
-            ordered);
+            ordered,
+            failures ?? []);
     }
 
     /// <summary>Nearest-rank percentiles in milliseconds: each one is a latency that was measured.</summary>

@@ -66,7 +66,8 @@ public sealed record SwarmReport(
     ByteShares? ClientCounters,
     OverlayUse Overlay,
     IReadOnlyList<ClientSummary> Clients,
-    IReadOnlyList<SwarmSample> Timeline)
+    IReadOnlyList<SwarmSample> Timeline,
+    IReadOnlyList<string> Failures)
 {
     public double RandomAccessShare => Plays == 0 ? 0 : (double)RandomAccessPlays / Plays;
     public double StutterRate => Plays == 0 ? 0 : (double)PlaysWithStutter / Plays;
