@@ -79,6 +79,8 @@ public sealed class TokenValidator
                 SecurityTokenSignatureKeyNotFoundException => "token signed by an unknown key",
                 SecurityTokenInvalidSignatureException => "token signature invalid",
                 SecurityTokenMalformedException => "token malformed",
+                // Three base64url parts that do not decode to a JWT header and payload.
+                ArgumentException => "token malformed",
                 _ => "token invalid: " + (result.Exception?.GetType().Name ?? "unknown"),
             });
 

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Main server vs nginx, one run on this machine (issue 4): the same track file, the same byte
+# ranges, wrk with keep-alive. Ours gets a valid bearer token on every request.
+#
+#   bash tools/bench/server.sh                 # sample library in data/library (generated on first start)
+#   LIBRARY=/path/to/lib DURATION=20s bash tools/bench/server.sh
+#
+# Prints requests/s of both servers side by side with the ratio and the issue's target.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+LIBRARY=${LIBRARY:-data/library}
+SMALL=16384      # one 16 KiB chunk
+LARGE=300000     # 15 s at 160 kbit/s
+
+need=()
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v wrk >/dev/null || need+=(wrk)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+json_field() { python3 -c "import json,sys;d=json.load(sys.stdin);print($1)"; }
+
+echo "== building the server (Release)"
+dotnet build -c Release Nodes/Server -nologo -v q -clp:ErrorsOnly
+
+ours_port=$(free_port)
+ours="http://127.0.0.1:$ours_port"
+echo "== starting the server on $ours (library: $LIBRARY)"
+(cd "$root" && exec dotnet Nodes/Server/bin/Release/net10.0/Spotify.Rx.Server.dll \
+   --urls "$ours" --Server:SigningKeyFile="$work/server-signing.pem" \
+   $( [ "$LIBRARY" != data/library ] && echo "--Server:LibraryFolder=$LIBRARY" ) \
+   --Logging:LogLevel:Default=Warning --Logging:LogLevel:Spotify.Rx=Information) >"$work/server.log" 2>&1 &
+server_pid=$!
+# Library generation on a fresh machine can take a while; show its progress as it goes.
+shown=0
+for _ in $(seq 1 1800); do
+  if curl -fs "$ours/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log"; echo "server exited"; exit 1; fi
+  lines=$(wc -l <"$work/server.log"); if [ "$lines" -gt "$shown" ]; then tail -n +"$((shown + 1))" "$work/server.log"; shown=$lines; fi
+  sleep 0.5
+done
+curl -fs "$ours/healthz" >/dev/null || { cat "$work/server.log"; echo "server never became healthy"; exit 1; }
+
+token=$(curl -fs -X POST "$ours/auth/token" -H 'content-type: application/json' \
+  -d '{"user":"demo","password":"demo","peerId":"bench"}' | json_field 'd["token"]')
+track=$(curl -fs "$ours/tracks?page=1&pageSize=1" -H "authorization: Bearer $token" | json_field 'd["items"][0]["id"]')
+file=$(cd "$LIBRARY" && pwd)/$track.opus
+size=$(stat -c %s "$file")
+echo "== track $track: $size bytes ($file)"
+[ "$size" -gt $((LARGE + SMALL)) ] || { echo "track too short for a $LARGE byte part"; exit 1; }
+
+nginx_port=$(free_port)
+cat >"$work/nginx.conf" <<CONF
+user root;
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 120s;
+  keepalive_requests 100000000;
+  open_file_cache max=64 inactive=60s;
+  default_type audio/ogg;
+  server {
+    listen 127.0.0.1:$nginx_port reuseport backlog=4096;
+    root $(dirname "$file");
+    location / { }
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work"
+theirs="http://127.0.0.1:$nginx_port"
+
+# Both serve the same bytes for the same range; check once before timing anything.
+offset=$(( size / 3 ))
+check() { # url range [auth]
+  curl -fs -o "$work/body" -w '%{http_code}' -H "Range: bytes=$2" ${3:+-H "authorization: Bearer $3"} "$1"
+}
+for part in $SMALL $LARGE; do
+  r="$offset-$((offset + part - 1))"
+  a=$(check "$ours/tracks/$track/audio" "$r" "$token"); sum_a=$(sha256sum <"$work/body")
+  b=$(check "$theirs/$track.opus" "$r"); sum_b=$(sha256sum <"$work/body")
+  [ "$a" = 206 ] && [ "$b" = 206 ] && [ "$sum_a" = "$sum_b" ] || { echo "servers disagree on $r: $a/$b"; exit 1; }
+done
+
+lua() { # name range [token] [path-suffix]
+  { echo "wrk.headers[\"Range\"] = \"bytes=$2\""
+    [ -n "${3:-}" ] && echo "wrk.headers[\"Authorization\"] = \"Bearer $3\""
+  } >"$work/$1.lua"
+}
+run() { # url script -> requests/s
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$work/$2.lua" "$1" >"$work/$2.out"
+  grep -q 'Non-2xx' "$work/$2.out" && { cat "$work/$2.out" >&2; echo "non-2xx responses in $2" >&2; exit 1; }
+  awk '/Requests\/sec/ {print $2}' "$work/$2.out"
+}
+
+small_range="$offset-$((offset + SMALL - 1))"
+large_range="$offset-$((offset + LARGE - 1))"
+lua ours-small "$small_range" "$token"; lua nginx-small "$small_range"
+lua ours-large "$large_range" "$token"; lua nginx-large "$large_range"
+# The client's own 15 s request: the time form, answered with whole pages (about 300 kB).
+echo "wrk.headers[\"Authorization\"] = \"Bearer $token\"" >"$work/ours-time.lua"
+
+echo "== warming up"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/ours-small.lua" "$ours/tracks/$track/audio" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/ours-large.lua" "$ours/tracks/$track/audio" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s "$work/nginx-small.lua" "$theirs/$track.opus" >/dev/null
+
+echo "== measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, keep-alive"
+n_small=$(run "$theirs/$track.opus" nginx-small)
+o_small=$(run "$ours/tracks/$track/audio" ours-small)
+n_large=$(run "$theirs/$track.opus" nginx-large)
+o_large=$(run "$ours/tracks/$track/audio" ours-large)
+o_time=$(run "$ours/tracks/$track/audio?from=20&seconds=15" ours-time)
+
+row() { printf '%-28s %12s %12s %8s %8s\n' "$@"; }
+ratio() { python3 -c "print(f'{$1/$2:.2f}x')"; }
+echo
+row "part" "nginx req/s" "ours req/s" "ratio" "target"
+row "16 KiB (Range)" "$n_small" "$o_small" "$(ratio "$o_small" "$n_small")" ">=0.8x"
+row "15 s = 300000 B (Range)" "$n_large" "$o_large" "$(ratio "$o_large" "$n_large")" ">=1.0x"
+row "15 s (?from=20&seconds=15)" "$n_large" "$o_time" "$(ratio "$o_time" "$n_large")" "-"
+echo
+echo "(nginx: sendfile, $(nproc) workers, access log off; ours: Release, token checked on every request)"
