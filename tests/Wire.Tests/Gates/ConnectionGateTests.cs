@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using Microsoft.Reactive.Testing;
 using Spotify.Rx.Streams.Gates;
 
@@ -9,7 +10,7 @@ public class ConnectionGateTests : ReactiveTest
     public void Sixty_first_connection_is_refused_with_a_reason()
     {
         var gate = new ConnectionGate();
-        var leases = Enumerable.Range(0, 60).Select(_ => gate.TryOpen(out _)).ToList();
+        var leases = Enumerable.Range(0, 60).Select(i => gate.TryOpen(out _)).ToList();
         Assert.All(leases, Assert.NotNull);
 
         var refused = gate.TryOpen(out var reason);

@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using Microsoft.Reactive.Testing;
 using Spotify.Rx.Streams.Gates;
 
