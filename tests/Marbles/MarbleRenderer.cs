@@ -81,6 +81,16 @@ internal static class MarbleRenderer
         return $"frame {frames.ToString("0.###", CultureInfo.InvariantCulture)} ({TimeSpan.FromTicks(ticks).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)}ms)";
     }
 
+    private static string Progression(long ticks)
+    {
+        var (amount, unit) = ticks % TimeSpan.TicksPerMinute == 0 ? (ticks / TimeSpan.TicksPerMinute, "m")
+            : ticks % TimeSpan.TicksPerSecond == 0 ? (ticks / TimeSpan.TicksPerSecond, "s")
+            : (0L, "ms");
+        return unit == "ms"
+            ? TimeSpan.FromTicks(ticks).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + "ms"
+            : amount.ToString(CultureInfo.InvariantCulture) + unit;
+    }
+
     private static void AdvanceTo(StringBuilder text, ref long cursor, long target, long frameTicks)
     {
         var gap = target - cursor;
@@ -95,8 +105,7 @@ internal static class MarbleRenderer
         }
         else
         {
-            var ms = TimeSpan.FromTicks(gap).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
-            text.Append(text.Length == 0 || text[^1] == ' ' ? "" : " ").Append(ms).Append("ms ");
+            text.Append(text.Length == 0 || text[^1] == ' ' ? "" : " ").Append(Progression(gap)).Append(' ');
         }
 
         cursor = target;
