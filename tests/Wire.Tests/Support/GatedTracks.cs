@@ -9,7 +9,7 @@ namespace Spotify.Rx.Wire.Tests.Support;
 /// Cached tracks whose chunk reads wait until the test opens them, one index at a time, so a
 /// test decides exactly when each upload finishes. <see cref="Started"/> tells which reads began, in order.
 /// </summary>
-public sealed class GatedTracks(ICachedTracks inner) : ICachedTracks
+public sealed class GatedTracks(ICachedTracks inner, string? onlyTrack = null) : ICachedTracks
 {
     private readonly ConcurrentDictionary<int, TaskCompletionSource> _gates = new();
     private readonly Channel<int> _started = Channel.CreateUnbounded<int>();
@@ -22,6 +22,7 @@ public sealed class GatedTracks(ICachedTracks inner) : ICachedTracks
 
     public async ValueTask<ReadOnlyMemory<byte>> ReadChunkAsync(string trackId, int index, CancellationToken ct)
     {
+        if (onlyTrack is not null && onlyTrack != trackId) return await inner.ReadChunkAsync(trackId, index, ct);
         _started.Writer.TryWrite(index);
         await Gate(index).Task.WaitAsync(ct);
         return await inner.ReadChunkAsync(trackId, index, ct);
