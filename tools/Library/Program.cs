@@ -56,7 +56,7 @@ internal static class Commands
             .StartAsync(async ctx =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
-                var progress = new Report<SampleLibraryProgress>(p =>
+                var progress = new Reporter<SampleLibraryProgress>(p =>
                 {
                     lock (tasks)
                     {
@@ -84,7 +84,7 @@ internal static class Commands
     {
         if (!Directory.Exists(source)) { Console.Error.WriteLine($"no folder {source}"); return 2; }
         string folder = a.String("--out") ?? SampleLibraryOptions.DefaultFolder;
-        var results = await TrackImporter.ImportFolderAsync(source, folder, new Report<ImportResult>(r =>
+        var results = await TrackImporter.ImportFolderAsync(source, folder, new Reporter<ImportResult>(r =>
             Console.WriteLine(r.Imported
                 ? $"imported {r.SourcePath} -> {r.Track!.Id} ({r.Track.Artist} - {r.Track.Title}, {r.Track.Duration:mm\\:ss})"
                 : $"skipped  {r.SourcePath}: {r.Error}")));
@@ -95,7 +95,7 @@ internal static class Commands
 }
 
 /// <summary>Reports on the caller's thread, at once: <see cref="Progress{T}"/> would post them later, out of order.</summary>
-internal sealed class Report<T>(Action<T> report) : IProgress<T>
+internal sealed class Reporter<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
 }
