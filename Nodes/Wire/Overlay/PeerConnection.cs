@@ -61,8 +61,9 @@ internal sealed class PeerConnection
         ListenEndpoint = Remote;
         OpenedAt = node.Scheduler.Now;
         var stream = new NetworkStream(socket, ownsSocket: false);
-        // Reads of 128 KiB keep a 16 KiB CHUNK frame in one segment nearly always.
-        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 128 * 1024, minimumReadSize: 32 * 1024, leaveOpen: true));
+        // Reads of 128 KiB keep a 16 KiB CHUNK frame in one segment nearly always; the zero-byte read
+        // first means an idle connection waits without holding any buffer.
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 128 * 1024, minimumReadSize: 32 * 1024, leaveOpen: true, useZeroByteReads: true));
         _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
     }
 
