@@ -1,1 +1,0 @@
-namespace Spotify.Rx.Playback.Tests; public class SmokeTests { [Fact] public void Builds() { } }
