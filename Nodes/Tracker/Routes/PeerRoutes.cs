@@ -21,29 +21,44 @@ public static class PeerRoutes
 
     public static void MapPeerRoutes(this IEndpointRouteBuilder app)
     {
+        // Resolved once, on first use (after the start has validated the options), not per request:
+        // HttpContext.RequestServices would open a DI scope on every lookup.
+        var services = new Lazy<PeerRouteServices>(app.ServiceProvider.GetRequiredService<PeerRouteServices>);
         var peers = app.MapGroup("/tracks/{trackId}/peers");
-        peers.MapGet("", Lookup);
+        peers.MapGet("", http => Lookup(http, services.Value));
         peers.MapPut("{peerId}", Register);
         peers.MapDelete("{peerId}", Remove);
     }
 
-    private static async Task<IResult> Lookup(string trackId, HttpContext http, [FromServices] PeerRouteServices s)
+    // The hot path (every play asks): a plain request delegate, the token checked against the
+    // validator's cache without allocating, the answer serialised once with its length known.
+    private static async Task Lookup(HttpContext http, PeerRouteServices s)
     {
+        var trackId = (string)http.Request.RouteValues["trackId"]!;
         var (caller, refusal) = await Authenticate(http, s.Tokens);
         refusal ??= TrackProblem(trackId);
-        if (refusal is not null) return refusal.ToResult(http, s.Metrics, s.Log);
+        if (refusal is not null)
+        {
+            await refusal.ToResult(http, s.Metrics, s.Log).ExecuteAsync(http);
+            return;
+        }
+        IReadOnlyList<PeerInfo> recent;
         try
         {
-            var recent = await s.Store.RecentAsync(trackId, http.RequestAborted);
-            var peers = s.Sampler.Draw(recent, caller!.PeerId);
-            s.Metrics.Lookups.Inc();
-            s.Metrics.PeersReturned.Inc(peers.Count);
-            return TypedResults.Ok(new PeerList(trackId, peers));
+            recent = await s.Store.RecentAsync(trackId, http.RequestAborted);
         }
         catch (TrackerStoreUnavailableException e)
         {
-            return Refusal.Unavailable(e.Message).ToResult(http, s.Metrics, s.Log);
+            await Refusal.Unavailable(e.Message).ToResult(http, s.Metrics, s.Log).ExecuteAsync(http);
+            return;
         }
+        var peers = s.Sampler.Draw(recent, caller!.PeerId);
+        s.Metrics.Lookups.Inc();
+        s.Metrics.PeersReturned.Inc(peers.Count);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new PeerList(trackId, peers), TrackerJson.Default.PeerList);
+        http.Response.ContentType = "application/json; charset=utf-8";
+        http.Response.ContentLength = body.Length;
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
     private static async Task<IResult> Register(string trackId, string peerId, HttpContext http, [FromServices] PeerRouteServices s)
@@ -91,7 +106,9 @@ public static class PeerRoutes
             return (null, Refusal.Unauthorized("no token: send 'Authorization: Bearer <token>' with a token from the main server"));
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return (null, Refusal.Unauthorized("the Authorization header is not a Bearer token"));
-        var check = await tokens.ValidateAsync(header[7..].Trim(), http.RequestAborted);
+        var token = header.AsSpan(7).Trim();
+        if (tokens.TryGetCached(token, out var known)) return (known, null);
+        var check = await tokens.ValidateAsync(token.ToString(), http.RequestAborted);
         return check.IsValid ? (check.Identity, null) : (null, Refusal.Unauthorized(check.Error!));
     }
 
