@@ -24,6 +24,22 @@ public class UnderrunPauseTests
     }
 
     [Fact]
+    public void Playback_resumes_from_the_pause_position_even_when_the_player_clock_ran_on_into_silence()
+    {
+        var m = new MarbleScheduler(Frame);
+        var position = m.Hot<PlaybackPosition>("^-a--b-c", new { a = Playing("t1", 20), b = Underrun("t1", 20.04), c = Underrun("t1", 20.5) });
+        var level = m.Hot<BufferLevel>(      "^---o---w", new { o = Level(0), w = Level(6) });
+
+        m.ExpectObservable(UnderrunPause.Source(position, level, m)).ToBe(
+                                             "----p---r", new
+                                             {
+                                                 p = (PlaybackCommand)new Pause("t1", Seconds(20), 1),
+                                                 r = new Resume("t1", Seconds(20), Seconds(4)),
+                                             });
+        m.Flush();
+    }
+
+    [Fact]
     public void Every_pause_is_counted()
     {
         var m = new MarbleScheduler(Frame);
