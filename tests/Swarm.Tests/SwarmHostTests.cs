@@ -2,34 +2,35 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Spotify.Rx.Common.Contracts;
-using Spotify.Rx.Playback.Library;
 using Spotify.Rx.Swarm.Running;
+using Spotify.Rx.Testing;
 
 namespace Spotify.Rx.Swarm.Tests;
 
 public sealed class SwarmHostTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "swarm-host-" + Guid.NewGuid().ToString("N"));
+    private readonly string _keys = TestLibrary.TempFolder("swarm-host-keys");
+    private string _library = "";
     private string _trackId = "";
 
     public async Task InitializeAsync()
     {
-        var library = await SampleLibrary.EnsureAsync(Path.Combine(_folder, "library"),
-            new SampleLibraryOptions { Count = 1, MinLength = TimeSpan.FromSeconds(3), MaxLength = TimeSpan.FromSeconds(3) });
+        var library = await TestLibrary.GetAsync().WaitAsync(Bound);
+        _library = library.Folder;
         _trackId = library.Tracks[0].Id;
     }
 
     public Task DisposeAsync()
     {
-        Directory.Delete(_folder, recursive: true);
+        Directory.Delete(_keys, recursive: true);
         return Task.CompletedTask;
     }
 
     [Fact]
     public async Task The_tracker_accepts_a_token_the_server_signed_by_reading_the_servers_public_key()
     {
-        await using var host = await SwarmHost.StartAsync(Path.Combine(_folder, "library"), Path.Combine(_folder, "keys"), logs: null, CancellationToken.None)
+        await using var host = await SwarmHost.StartAsync(_library, _keys, logs: null, CancellationToken.None)
             .WaitAsync(Bound);
         using var http = new HttpClient { Timeout = Bound };
 
@@ -49,7 +50,7 @@ public sealed class SwarmHostTests : IAsyncLifetime
     [Fact]
     public async Task The_tracker_refuses_a_request_without_a_token()
     {
-        await using var host = await SwarmHost.StartAsync(Path.Combine(_folder, "library"), Path.Combine(_folder, "keys"), logs: null, CancellationToken.None)
+        await using var host = await SwarmHost.StartAsync(_library, _keys, logs: null, CancellationToken.None)
             .WaitAsync(Bound);
         using var http = new HttpClient { Timeout = Bound };
 

@@ -12,20 +12,31 @@ public static class NodeParts
     public static SwarmParts InProcess { get; } = new(EnsureSampleLibraryAsync, StartInProcessAsync);
 
     /// <summary>
-    /// The sample library with at least <paramref name="tracks"/> tracks. The generator is seeded, so
-    /// this library starts with exactly the tracks the server would generate on its own.
+    /// Shorter than the server's own sample library (2-4 min): a run then holds several plays per
+    /// client, and a fresh clone generates the library in well under a minute.
     /// </summary>
+    public static readonly (TimeSpan Min, TimeSpan Max) TrackLengths = (TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(120));
+
+    /// <summary>
+    /// The swarm's sample library of <paramref name="tracks"/> tracks, generated (seeded, so always the
+    /// same) where missing and reused from then on.
+    /// </summary>
+    public static Task<IReadOnlyList<CatalogueTrack>> EnsureSampleLibraryAsync(
+        string folder, int tracks, IProgress<string> progress, CancellationToken ct) =>
+        EnsureSampleLibraryAsync(folder, new SampleLibraryOptions { Count = tracks, MinLength = TrackLengths.Min, MaxLength = TrackLengths.Max }, progress, ct);
+
     public static async Task<IReadOnlyList<CatalogueTrack>> EnsureSampleLibraryAsync(
-        string folder, int tracks, IProgress<string> progress, CancellationToken ct)
+        string folder, SampleLibraryOptions options, IProgress<string> progress, CancellationToken ct)
     {
-        var options = new SampleLibraryOptions { Count = Math.Max(tracks, new SampleLibraryOptions().Count) };
         var lines = new Progress<SampleLibraryProgress>(p =>
         {
             if (!p.Reused && p.Fraction >= 1) progress.Report($"generated {p.Index + 1}/{p.Total} {p.TrackId}");
         });
         progress.Report($"sample library in {folder} ({options.Count} tracks; missing ones are generated once, which takes a while)");
         var library = await SampleLibrary.EnsureAsync(folder, options, lines, ct).ConfigureAwait(false);
-        return library.Tracks.Select(t => new CatalogueTrack(t.Id, t.Duration)).ToList();
+        // The folder may hold more tracks than asked (an earlier, larger run): the plan says which are this catalogue.
+        var wanted = SampleLibrary.Plan(options).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        return library.Tracks.Where(t => wanted.Contains(t.Id)).Select(t => new CatalogueTrack(t.Id, t.Duration)).ToList();
     }
 
     public static async Task<ISwarmClient> StartInProcessAsync(ClientLaunch launch, CancellationToken ct)

@@ -13,12 +13,13 @@ public sealed record SwarmSettings
     /// <summary>How many seconds of audio each wall-clock second plays.</summary>
     public double Speed { get; init; } = 4;
     /// <summary>Tracks in the catalogue the workload draws from.</summary>
-    public int Tracks { get; init; } = 40;
+    public int Tracks { get; init; } = 16;
     public double ZipfExponent { get; init; } = 1.0;
     public CacheChoice Cache { get; init; } = CacheChoice.Ttl30;
     public int Seed { get; init; } = 1;
     public string Out { get; init; } = Path.Combine("data", "swarm-report");
-    public string Library { get; init; } = Path.Combine("data", "library");
+    /// <summary>The swarm's own sample library: shorter tracks than the server's default <c>data/library</c>.</summary>
+    public string Library { get; init; } = Path.Combine("data", "swarm-library");
     public string Keys { get; init; } = Path.Combine("data", "keys");
     public int NeighboursPerClient { get; init; } = 3;
     public bool Charts { get; init; } = true;

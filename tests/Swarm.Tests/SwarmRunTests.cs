@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Spectre.Console;
+using Spotify.Rx.Swarm.Report;
+using Spotify.Rx.Swarm.Running;
+using Spotify.Rx.Swarm.Workload;
+using Spotify.Rx.Testing;
+
+namespace Spotify.Rx.Swarm.Tests;
+
+/// <summary>A real swarm: server, tracker and four client nodes on 127.0.0.1, at eight times real time.</summary>
+public sealed class SwarmRunTests : IDisposable
+{
+    private static readonly TimeSpan Listening = TimeSpan.FromSeconds(20);
+    /// <summary>Starting, stopping and the library take their time on a busy two-core machine; a hang does not fit.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(150);
+
+    private readonly string _work = TestLibrary.TempFolder("swarm");
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    [Fact]
+    public async Task A_small_fast_swarm_finishes_in_bounded_time_with_bytes_that_add_up_and_peers_serving_some()
+    {
+        var library = await TestLibrary.GetAsync().WaitAsync(Bound);
+        var settings = new SwarmSettings
+        {
+            Clients = 4,
+            Duration = Listening,
+            Speed = 8,
+            Tracks = library.Tracks.Count,
+            Seed = 3,
+            Library = library.Folder,
+            Keys = Path.Combine(_work, "keys"),
+            Out = Path.Combine(_work, "report"),
+            Live = false,
+        };
+        var parts = NodeParts.InProcess with
+        {
+            EnsureLibrary = (_, _, _, _) => Task.FromResult<IReadOnlyList<CatalogueTrack>>(
+                library.Tracks.Select(t => new CatalogueTrack(t.Id, t.Duration)).ToList()),
+        };
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new StringWriter()) });
+        var clock = Stopwatch.StartNew();
+
+        var (report, plays) = await SwarmRun.RunAsync(settings, parts, console, CancellationToken.None).WaitAsync(Bound);
+        var written = ReportFiles.Write(report, plays, settings.Out, charts: false, console);
+
+        Assert.True(clock.Elapsed < Bound, $"the run took {clock.Elapsed}");
+        Assert.InRange(report.WallTime, Listening, Listening + TimeSpan.FromSeconds(15));
+        Assert.Empty(report.Failures);
+        Assert.True(report.Plays >= 4, $"only {report.Plays} plays finished");
+        Assert.Equal(report.Plays, plays.Count);
+
+        // The report's byte counts add up: by source, by client, and within what the clients counted themselves.
+        var b = report.Bytes;
+        Assert.Equal(plays.Sum(p => p.ServerBytes + p.PeerBytes + p.CacheBytes), b.Total);
+        Assert.Equal(b.Total, report.Clients.Sum(c => c.Bytes.Total));
+        Assert.Equal(1.0, b.ServerShare + b.PeerShare + b.CacheShare, 9);
+        var counted = Assert.IsType<ByteShares>(report.ClientCounters);
+        Assert.True(counted.Total >= b.Total, $"clients counted {counted.Total} bytes, finished plays {b.Total}");
+
+        Assert.True(b.Peers > 0, $"no byte came from a peer: server {b.Server}, cache {b.Cache}");
+        Assert.True(b.Server > 0, "every first play of a track needs the server");
+        Assert.All(written, path => Assert.True(File.Exists(path), path));
+    }
+}

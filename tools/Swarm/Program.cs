@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Spotify.Rx.Swarm.Report;
+using Spotify.Rx.Swarm.Running;
+
+// The README's first command: a main server, a tracker and a swarm of clients on 127.0.0.1,
+// listening sessions from a seed, a live view, and the report the Spotify paper would give.
+var defaults = new SwarmSettings();
+Option<int> clients = new("--clients") { Description = "clients in the swarm", DefaultValueFactory = _ => defaults.Clients };
+Option<double> duration = new("--duration") { Description = "seconds of wall time the listeners listen", DefaultValueFactory = _ => defaults.Duration.TotalSeconds };
+Option<double> speed = new("--speed") { Description = "seconds of audio played per second of wall time", DefaultValueFactory = _ => defaults.Speed };
+Option<int> tracks = new("--tracks") { Description = "tracks in the catalogue", DefaultValueFactory = _ => defaults.Tracks };
+Option<double> zipf = new("--zipf") { Description = "Zipf exponent of track popularity", DefaultValueFactory = _ => defaults.ZipfExponent };
+Option<string> cache = new("--cache") { Description = "cache policy: ttl30 (entries last 30 s) or lru", DefaultValueFactory = _ => defaults.CacheName };
+cache.AcceptOnlyFromAmong("ttl30", "lru");
+Option<int> seed = new("--seed") { Description = "seed of the listening sessions and the overlay", DefaultValueFactory = _ => defaults.Seed };
+Option<string> output = new("--out") { Description = "folder for report.md, report.json and the charts", DefaultValueFactory = _ => defaults.Out };
+Option<string> library = new("--library") { Description = "the track library (the sample library is generated there if missing)", DefaultValueFactory = _ => defaults.Library };
+Option<int> neighbours = new("--neighbours") { Description = "overlay neighbours each client starts with", DefaultValueFactory = _ => defaults.NeighboursPerClient };
+Option<bool> noCharts = new("--no-charts") { Description = "write the report without PNG charts" };
+Option<bool> plain = new("--plain") { Description = "print plain lines instead of the live view" };
+Option<bool> verbose = new("--verbose") { Description = "log the nodes to the console (implies --plain)" };
+
+var root = new RootCommand("Runs a Spotify.Rx swarm on this machine and reports it like the Spotify paper.")
+{
+    clients, duration, speed, tracks, zipf, cache, seed, output, library, neighbours, noCharts, plain, verbose,
+};
+root.SetAction(async (parse, ct) =>
+{
+    var settings = new SwarmSettings
+    {
+        Clients = parse.GetValue(clients),
+        Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+        Speed = parse.GetValue(speed),
+        Tracks = parse.GetValue(tracks),
+        ZipfExponent = parse.GetValue(zipf),
+        Cache = parse.GetValue(cache) == "lru" ? CacheChoice.Lru : CacheChoice.Ttl30,
+        Seed = parse.GetValue(seed),
+        Out = parse.GetValue(output)!,
+        Library = parse.GetValue(library)!,
+        NeighboursPerClient = parse.GetValue(neighbours),
+        Charts = !parse.GetValue(noCharts),
+        Live = parse.GetValue(plain) ? false : null,
+        Verbose = parse.GetValue(verbose),
+    };
+    var console = AnsiConsole.Console;
+    try
+    {
+        settings.Validate();
+        var (report, plays) = await SwarmRun.RunAsync(settings, NodeParts.InProcess, console, ct);
+        var written = ReportFiles.Write(report, plays, settings.Out, settings.Charts, console);
+        console.WriteLine();
+        console.WriteLine(MarkdownReport.Render(report));
+        console.MarkupLine($"[grey]written: {Markup.Escape(string.Join(", ", written))}[/]");
+        return report.Failures.Count == 0 ? 0 : 1;
+    }
+    catch (ArgumentOutOfRangeException e)
+    {
+        console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+        return 2;
+    }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        console.MarkupLine("[yellow]stopped[/]");
+        return 130;
+    }
+});
+return await root.Parse(args).InvokeAsync();
