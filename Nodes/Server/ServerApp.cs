@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -32,6 +33,7 @@ public static class ServerApp
         var builder = WebApplication.CreateSlimBuilder(args);
         // Lowest precedence: code defaults, then appsettings, environment, command line.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         configure?.Invoke(builder);
 
         var services = builder.Services;
@@ -52,8 +54,22 @@ public static class ServerApp
         services.AddProblemDetails();
         services.AddHealthChecks().AddCheck<LibraryHealth>("library");
 
+        var tuning = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        services.Configure<SocketTransportOptions>(sockets =>
+        {
+            sockets.UnsafePreferInlineScheduling = tuning.InlineScheduling;
+            if (tuning.SocketSendBufferBytes > 0)
+                sockets.CreateBoundListenSocket = endpoint =>
+                {
+                    // Accepted sockets inherit the listener's buffer sizes (Linux, Windows).
+                    var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                    socket.SendBufferSize = tuning.SocketSendBufferBytes;
+                    return socket;
+                };
+        });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.Limits.MaxResponseBufferSize = tuning.ResponseBufferBytes;
             kestrel.AddServerHeader = false;
             // The server takes small requests only: a token request, or a GET with a token and a Range.
             kestrel.Limits.MaxRequestLineSize = 4 * 1024;

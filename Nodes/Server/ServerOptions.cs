@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Spotify.Rx.Playback.Library;
 
 namespace Spotify.Rx.Server;
 
@@ -12,6 +13,9 @@ public sealed class ServerOptions
 
     /// <summary>Where the sample library goes when no <see cref="LibraryFolder"/> is given.</summary>
     public string SampleLibraryFolder { get; set; } = "data/library";
+
+    /// <summary>What to generate there (count, seed, lengths): section <c>Server:SampleLibrary</c>.</summary>
+    public SampleLibraryOptions SampleLibrary { get; set; } = new();
 
     /// <summary>The ES256 private key, PKCS#8 PEM, created on first start.</summary>
     public string SigningKeyFile { get; set; } = "data/keys/server-signing.pem";
@@ -30,6 +34,21 @@ public sealed class ServerOptions
     /// <summary>The longest window the time form (<c>?from=&amp;seconds=</c>) serves in one response.</summary>
     public double MaxWindowSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// Kestrel's per-connection response buffer. A 15 s part (300 kB) fits whole, so writing it never
+    /// waits for the socket to drain half of it first.
+    /// </summary>
+    public long ResponseBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>SO_SNDBUF of accepted connections; 0 leaves the kernel's autotuning alone.</summary>
+    public int SocketSendBufferBytes { get; set; }
+
+    /// <summary>
+    /// Runs request handling on the socket's I/O thread instead of hopping to the thread pool
+    /// (Kestrel's UnsafePreferInlineScheduling): safe here because no handler blocks.
+    /// </summary>
+    public bool InlineScheduling { get; set; }
+
     public string ResolvedLibraryFolder => string.IsNullOrWhiteSpace(LibraryFolder) ? SampleLibraryFolder : LibraryFolder;
     public bool UsesSampleLibrary => string.IsNullOrWhiteSpace(LibraryFolder);
 }
@@ -46,6 +65,11 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add("Server:SigningKeyFile must name a file.");
         if (!o.UsesSampleLibrary && !Directory.Exists(o.LibraryFolder))
             errors.Add($"Server:LibraryFolder '{o.LibraryFolder}' does not exist.");
+        if (o.UsesSampleLibrary)
+        {
+            try { o.SampleLibrary.Validate(); }
+            catch (ArgumentException e) { errors.Add("Server:SampleLibrary: " + e.Message); }
+        }
         if (o.DefaultPageSize is < 1 or > ServerOptions.MaxPageSize)
             errors.Add($"Server:DefaultPageSize must be 1..{ServerOptions.MaxPageSize}.");
         if (!(o.MaxWindowSeconds > 0))

@@ -3,7 +3,7 @@
 # ranges, wrk with keep-alive. Ours gets a valid bearer token on every request.
 #
 #   bash tools/bench/server.sh                 # sample library in data/library (generated on first start)
-#   LIBRARY=/path/to/lib DURATION=20s bash tools/bench/server.sh
+#   LIBRARY=/path/to/lib DURATION=20s ROUNDS=5 bash tools/bench/server.sh
 #
 # Prints requests/s of both servers side by side with the ratio and the issue's target.
 set -euo pipefail
@@ -16,6 +16,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 LIBRARY=${LIBRARY:-data/library}
 SMALL=16384      # one 16 KiB chunk
 LARGE=300000     # 15 s at 160 kbit/s
+ROUNDS=${ROUNDS:-3}
 
 need=()
 command -v nginx >/dev/null || need+=(nginx-light)
@@ -40,7 +41,7 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 json_field() { python3 -c "import json,sys;d=json.load(sys.stdin);print($1)"; }
 
 echo "== building the server (Release)"
-dotnet build -c Release Nodes/Server -nologo -v q -clp:ErrorsOnly
+dotnet build -c Release Nodes/Server -nologo -v q -clp:ErrorsOnly >/dev/null || dotnet build -c Release Nodes/Server -nologo -v q -clp:ErrorsOnly
 
 ours_port=$(free_port)
 ours="http://127.0.0.1:$ours_port"
@@ -106,14 +107,14 @@ for part in $SMALL $LARGE; do
   [ "$a" = 206 ] && [ "$b" = 206 ] && [ "$sum_a" = "$sum_b" ] || { echo "servers disagree on $r: $a/$b"; exit 1; }
 done
 
-lua() { # name range [token] [path-suffix]
+lua() { # name range [token]
   { echo "wrk.headers[\"Range\"] = \"bytes=$2\""
-    [ -n "${3:-}" ] && echo "wrk.headers[\"Authorization\"] = \"Bearer $3\""
+    if [ -n "${3:-}" ]; then echo "wrk.headers[\"Authorization\"] = \"Bearer $3\""; fi
   } >"$work/$1.lua"
 }
 run() { # url script -> requests/s
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$work/$2.lua" "$1" >"$work/$2.out"
-  grep -q 'Non-2xx' "$work/$2.out" && { cat "$work/$2.out" >&2; echo "non-2xx responses in $2" >&2; exit 1; }
+  if grep -q 'Non-2xx' "$work/$2.out"; then cat "$work/$2.out" >&2; echo "non-2xx responses in $2" >&2; exit 1; fi
   awk '/Requests\/sec/ {print $2}' "$work/$2.out"
 }
 
@@ -129,12 +130,20 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/ours-small.lua" "$ours/tracks/$
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/ours-large.lua" "$ours/tracks/$track/audio" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s "$work/nginx-small.lua" "$theirs/$track.opus" >/dev/null
 
-echo "== measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, keep-alive"
-n_small=$(run "$theirs/$track.opus" nginx-small)
-o_small=$(run "$ours/tracks/$track/audio" ours-small)
-n_large=$(run "$theirs/$track.opus" nginx-large)
-o_large=$(run "$ours/tracks/$track/audio" ours-large)
-o_time=$(run "$ours/tracks/$track/audio?from=20&seconds=15" ours-time)
+echo "== measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, keep-alive, $ROUNDS rounds alternating servers (median kept)"
+declare -A runs
+for round in $(seq 1 "$ROUNDS"); do
+  runs[n_small]+=" $(run "$theirs/$track.opus" nginx-small)"
+  runs[o_small]+=" $(run "$ours/tracks/$track/audio" ours-small)"
+  runs[n_large]+=" $(run "$theirs/$track.opus" nginx-large)"
+  runs[o_large]+=" $(run "$ours/tracks/$track/audio" ours-large)"
+  runs[o_time]+=" $(run "$ours/tracks/$track/audio?from=20&seconds=15" ours-time)"
+  echo "   round $round: 16 KiB nginx/ours${runs[n_small]##* }/${runs[o_small]##* }  300 kB nginx/ours ${runs[n_large]##* }/${runs[o_large]##* }  time form ${runs[o_time]##* }  (load $(cut -d' ' -f1 /proc/loadavg))"
+done
+median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+n_small=$(median "${runs[n_small]}"); o_small=$(median "${runs[o_small]}")
+n_large=$(median "${runs[n_large]}"); o_large=$(median "${runs[o_large]}")
+o_time=$(median "${runs[o_time]}")
 
 row() { printf '%-28s %12s %12s %8s %8s\n' "$@"; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}x')"; }
@@ -144,4 +153,5 @@ row "16 KiB (Range)" "$n_small" "$o_small" "$(ratio "$o_small" "$n_small")" ">=0
 row "15 s = 300000 B (Range)" "$n_large" "$o_large" "$(ratio "$o_large" "$n_large")" ">=1.0x"
 row "15 s (?from=20&seconds=15)" "$n_large" "$o_time" "$(ratio "$o_time" "$n_large")" "-"
 echo
-echo "(nginx: sendfile, $(nproc) workers, access log off; ours: Release, token checked on every request)"
+echo "(nginx: sendfile, $(nproc) workers, access log off; ours: Release, token checked on every request;"
+echo " wrk runs on the same $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -15,7 +15,7 @@ public sealed class LibraryLoader(IOptions<ServerOptions> options, TrackStore st
     {
         var o = options.Value;
         var folder = Path.GetFullPath(o.ResolvedLibraryFolder);
-        if (o.UsesSampleLibrary) await SampleLibraryGenerator.EnsureAsync(folder, log, ct);
+        if (o.UsesSampleLibrary) await SampleLibraryGenerator.EnsureAsync(folder, o.SampleLibrary, log, ct);
 
         var clock = Stopwatch.StartNew();
         var library = TrackLibrary.Open(folder);

@@ -22,7 +22,8 @@ public sealed class StoredTrack(TrackManifest manifest, ReadOnlyMemory<byte> aud
 /// </summary>
 public sealed class TrackStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // The shape the library stores manifests in, without the indentation.
+    private static readonly JsonSerializerOptions Json = new(ManifestJson.Options) { WriteIndented = false };
 
     private volatile Loaded _loaded = new([]);
 
