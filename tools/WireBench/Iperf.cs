@@ -9,7 +9,8 @@ namespace Spotify.Rx.WireBench;
 /// <summary>iperf3 on loopback in the same run: the ceiling the wire protocol is measured against.</summary>
 internal static class Iperf
 {
-    public static async Task<double?> LoopbackBytesPerSecondAsync(int seconds)
+    /// <summary>Bytes per second received, and the CPU both ends used (in cores, e.g. 0.9 = 90 % of one core).</summary>
+    public static async Task<(double BytesPerSecond, double Cores)?> LoopbackAsync(int seconds)
     {
         var port = FreePort();
         using var server = Start($"-s -1 -p {port}");
@@ -21,7 +22,10 @@ internal static class Iperf
             var json = await client.StandardOutput.ReadToEndAsync();
             await client.WaitForExitAsync();
             using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble() / 8;
+            var end = doc.RootElement.GetProperty("end");
+            var cpu = end.GetProperty("cpu_utilization_percent");
+            return (end.GetProperty("sum_received").GetProperty("bits_per_second").GetDouble() / 8,
+                (cpu.GetProperty("host_total").GetDouble() + cpu.GetProperty("remote_total").GetDouble()) / 100);
         }
         finally
         {

@@ -44,6 +44,7 @@ internal sealed class PeerConnection
     private IDisposable? _idle;
     private IDisposable? _handshakeTimer;
     private bool _uploading;
+    private bool _flushQueued;
     private long _bytesIn;
     private long _bytesOut;
     private int _unflushed;
@@ -276,28 +277,29 @@ internal sealed class PeerConnection
             _ = SendAsync(new Cancel(manifest.Id, index));
         });
         await SendAsync(new Request(manifest.Id, index));
-        return await pending.Result.Task;
+        return Verified(manifest, index, await pending.Result.Task);
     }
 
     private void OnChunk(Chunk chunk)
     {
-        var key = (chunk.TrackId, chunk.Index);
-        if (!_fetches.TryRemove(key, out var pending))
+        if (_fetches.TryRemove((chunk.TrackId, chunk.Index), out var pending))
         {
-            // A chunk we cancelled may have been on its way already; anything else was never asked for.
-            if (!_cancelled.TryRemove(key, out _)) Close(CloseReason.UnsolicitedChunk, $"chunk {chunk.Index} of {chunk.TrackId} was never requested");
+            // Checked by the fetch that waits for it, so hashing runs beside the read loop, not in it.
+            pending.Result.TrySetResult(chunk.Data);
             return;
         }
-        var manifest = pending.Manifest;
-        var (start, end) = manifest.ChunkRange(chunk.Index);
-        if (chunk.Data.Length != end - start || !HashMatches(chunk.Data.Span, manifest.ChunkHashes[chunk.Index]))
-        {
-            var detail = chunk.Data.Length != end - start ? $"{chunk.Data.Length} bytes, expected {end - start}" : "SHA-256 differs from the manifest";
-            pending.Result.TrySetException(new ChunkCorruptException(PeerId!, chunk.TrackId, chunk.Index, detail));
-            Close(CloseReason.CorruptChunk, $"chunk {chunk.Index} of {chunk.TrackId}: {detail}");
-            return;
-        }
-        pending.Result.TrySetResult(chunk.Data);
+        // A chunk we cancelled may have been on its way already; anything else was never asked for.
+        if (!_cancelled.TryRemove((chunk.TrackId, chunk.Index), out _))
+            Close(CloseReason.UnsolicitedChunk, $"chunk {chunk.Index} of {chunk.TrackId} was never requested");
+    }
+
+    private ReadOnlyMemory<byte> Verified(TrackManifest manifest, int index, ReadOnlyMemory<byte> data)
+    {
+        var (start, end) = manifest.ChunkRange(index);
+        if (data.Length == end - start && HashMatches(data.Span, manifest.ChunkHashes[index])) return data;
+        var detail = data.Length != end - start ? $"{data.Length} bytes, expected {end - start}" : "SHA-256 differs from the manifest";
+        Close(CloseReason.CorruptChunk, $"chunk {index} of {manifest.Id}: {detail}");
+        throw new ChunkCorruptException(PeerId ?? "", manifest.Id, index, detail);
     }
 
     private static bool HashMatches(ReadOnlySpan<byte> data, string expectedHex)
@@ -376,11 +378,11 @@ internal sealed class PeerConnection
                 var manifest = _node.Tracks.Has(next.TrackId) ? _node.Tracks.Manifest(next.TrackId) : null;
                 if (manifest is null || next.Index >= manifest.ChunkCount)
                 {
-                    await SendAsync(new Missing(next.TrackId, next.Index), flush: last);
+                    await SendAsync(new Missing(next.TrackId, next.Index), last ? FlushMode.Now : FlushMode.Later);
                     continue;
                 }
                 var data = await _node.Tracks.ReadChunkAsync(next.TrackId, next.Index, _closing.Token);
-                await SendAsync(new Chunk(next.TrackId, next.Index, data), flush: last);
+                await SendAsync(new Chunk(next.TrackId, next.Index, data), last ? FlushMode.Now : FlushMode.Later);
             }
             await FlushPendingAsync();
         }
@@ -415,8 +417,19 @@ internal sealed class PeerConnection
 
     // ---- writing ----
 
+    /// <summary>When a frame written to the pipe goes out to the socket.</summary>
+    public enum FlushMode
+    {
+        /// <summary>Before the send completes: the sender waits for the socket, which is its back-pressure.</summary>
+        Now,
+        /// <summary>On the next flush, which a batch of small frames shares: one syscall for many REQUESTs.</summary>
+        Soon,
+        /// <summary>With the next frame that flushes, or once <see cref="FlushBatch"/> bytes wait.</summary>
+        Later,
+    }
+
     /// <summary>Sends one frame; false when the connection is closed or closes meanwhile.</summary>
-    public async ValueTask<bool> SendAsync(IWireMessage message, bool flush = true)
+    public async ValueTask<bool> SendAsync(IWireMessage message, FlushMode mode = FlushMode.Soon)
     {
         if (IsClosed) return false;
         try
@@ -426,7 +439,12 @@ internal sealed class PeerConnection
             {
                 FrameCodec.Write(_output, message);
                 _unflushed += FrameCodec.FrameLength(message);
-                if (flush || _unflushed >= FlushBatch) await FlushAsync();
+                if (mode == FlushMode.Now || _unflushed >= FlushBatch) await FlushAsync();
+                else if (mode == FlushMode.Soon && !_flushQueued)
+                {
+                    _flushQueued = true;
+                    ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.FlushQueuedAsync(), this, preferLocal: false);
+                }
             }
             finally
             {
@@ -438,6 +456,27 @@ internal sealed class PeerConnection
         {
             if (!IsClosed) Close(CloseReason.SocketError, e.Message);
             return false;
+        }
+    }
+
+    private async Task FlushQueuedAsync()
+    {
+        try
+        {
+            await _writeLock.WaitAsync(_closing.Token);
+            try
+            {
+                _flushQueued = false;
+                if (_unflushed > 0) await FlushAsync();
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            if (!IsClosed) Close(CloseReason.SocketError, e.Message);
         }
     }
 
