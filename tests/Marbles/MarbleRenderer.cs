@@ -65,7 +65,7 @@ internal static class MarbleRenderer
         return notification.Kind switch
         {
             NotificationKind.OnNext => $"{at}: {values.LetterOf(notification.Value)?.ToString() ?? "?"} = {notification.Value}",
-            NotificationKind.OnError => $"{at}: # {notification.Exception.GetType().Name}: {notification.Exception.Message}",
+            NotificationKind.OnError => $"{at}: # {notification.Exception!.GetType().Name}: {notification.Exception.Message}",
             _ => $"{at}: | completed",
         };
     }

@@ -72,7 +72,7 @@ public sealed class ObservableExpectation<T>
         {
             NotificationKind.OnNext => EqualityComparer<T>.Default.Equals(expected.Value.Value, actual.Value.Value),
             NotificationKind.OnError => !errorGiven
-                || (expected.Value.Exception.GetType() == actual.Value.Exception.GetType()
+                || (expected.Value.Exception!.GetType() == actual.Value.Exception!.GetType()
                     && expected.Value.Exception.Message == actual.Value.Exception.Message),
             _ => true,
         };

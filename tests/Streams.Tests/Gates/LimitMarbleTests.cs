@@ -49,7 +49,7 @@ public class LimitMarbleTests
         var gate = new ConnectionGate();
         var attempts = m.Hot<string>("^" + new string('c', 61));
 
-        var outcomes = attempts.Select(_ => gate.TryOpen(out _) is null ? "r" : "o");
+        var outcomes = attempts.Select(_ => gate.TryOpen(out string? _) is null ? "r" : "o");
 
         m.ExpectObservable(outcomes).ToBe("-" + new string('o', 60) + "r");
         m.Flush();
