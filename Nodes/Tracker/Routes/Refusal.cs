@@ -15,9 +15,16 @@ public sealed record Refusal(int Status, string Reason)
         metrics.Refusals.WithLabels(Status.ToString()).Inc();
         log.LogInformation("Refused {Method} {Path} with {Status}: {Reason}", http.Request.Method, http.Request.Path, Status, Reason);
         if (Status == StatusCodes.Status401Unauthorized)
-            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{Reason.Replace('"', '\'')}\"";
+            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{HeaderSafe(Reason)}\"";
         return TypedResults.Problem(detail: Reason, statusCode: Status, title: Title);
     }
+
+    // A header value must be printable ASCII (RFC 9110 5.5) and this one sits inside a quoted string.
+    private static string HeaderSafe(string text) =>
+        string.Create(text.Length, text, (span, t) =>
+        {
+            for (var i = 0; i < t.Length; i++) span[i] = t[i] is >= ' ' and <= '~' and not '"' and not '\\' ? t[i] : '\'';
+        });
 
     private string Title => Status switch
     {
