@@ -59,7 +59,7 @@ public class BadInputTests
         var victim = await swarm.StartAsync("victim", new GatedTracks(tracks, onlyTrack: "held-back"), o => o with
         {
             WriteStallTimeout = TimeSpan.FromMilliseconds(500),
-            HandshakeTimeout = TimeSpan.FromMilliseconds(500),
+            HandshakeTimeout = TimeSpan.FromSeconds(2),
             MaxQueuedRequests = 1100,
         });
         var bystander = await swarm.StartAsync("bystander");

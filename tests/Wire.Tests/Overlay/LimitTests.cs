@@ -83,7 +83,8 @@ public class LimitTests
     public async Task A_connection_with_no_byte_either_way_for_the_idle_limit_is_closed_on_both_sides()
     {
         await using var swarm = new TestSwarm();
-        var idle = TimeSpan.FromMilliseconds(400);
+        // Long enough for a handshake on a loaded machine, short enough for a quick test.
+        var idle = TimeSpan.FromSeconds(1.5);
         var a = await swarm.StartAsync("a", tune: o => o with { IdleTimeout = idle });
         var b = await swarm.StartAsync("b", tune: o => o with { IdleTimeout = idle });
         var closedAtA = a.NextClose(c => c.PeerId == "b");
@@ -102,7 +103,7 @@ public class LimitTests
     public async Task Traffic_keeps_a_connection_open_past_the_idle_limit()
     {
         await using var swarm = new TestSwarm();
-        var idle = TimeSpan.FromMilliseconds(1500);
+        var idle = TimeSpan.FromSeconds(2);
         var (manifest, bytes) = RandomTracks.Make("track-1", 64 * 1024);
         var held = new MemoryTracks();
         held.Add(manifest, bytes);
@@ -112,7 +113,7 @@ public class LimitTests
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
         // One chunk every few hundred milliseconds: never idle for long, open for more than twice the limit.
-        var ticks = Observable.Interval(TimeSpan.FromMilliseconds(250)).Take(14);
+        var ticks = Observable.Interval(TimeSpan.FromMilliseconds(200)).Take(25);
         await ticks.Select(i => Observable.FromAsync(() => a.FetchChunkAsync("b", manifest, (int)(i % 4)))).Concat().LastAsync().ToTask().WaitAsync(TestSwarm.Patience);
 
         Assert.True(watch.Elapsed > 2 * idle);
