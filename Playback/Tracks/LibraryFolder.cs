@@ -25,7 +25,9 @@ public static class LibraryFolder
         if (!TrackLibrary.IsValidId(id)) throw new ArgumentException($"'{id}' is not a track id", nameof(id));
         Directory.CreateDirectory(folder);
         string audio = AudioFile(folder, id), manifestPath = ManifestFile(folder, id);
-        string audioTemp = audio + PartialSuffix, manifestTemp = manifestPath + PartialSuffix;
+        // Unique temporary names: two processes may fill the same folder (both write the same bytes).
+        string unique = $".{Environment.ProcessId}-{Guid.NewGuid():N}{PartialSuffix}";
+        string audioTemp = audio + unique, manifestTemp = manifestPath + unique;
         try
         {
             using (var stream = new MemoryStream())

@@ -42,7 +42,8 @@ internal static class Commands
             ? await WithProgressBars(folder, options)
             : await SampleLibrary.EnsureAsync(folder, options, new PlainLines());
         var audio = TimeSpan.FromSeconds(library.Tracks.Sum(t => t.Duration.TotalSeconds));
-        Console.WriteLine($"{library.Tracks.Count} tracks ({audio:hh\\:mm\\:ss} of audio) in {library.Folder}; took {clock.Elapsed.TotalSeconds:0.0} s");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        Console.WriteLine($"{library.Tracks.Count} tracks ({audio:hh\\:mm\\:ss} of audio) in {library.Folder}; took {clock.Elapsed.TotalSeconds:0.0} s ({cpu.TotalSeconds:0.0} s of CPU)");
         return 0;
     }
 
