@@ -1,0 +1,178 @@
+using System.Net;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Spotify.Rx.Client.Cache;
+using Spotify.Rx.Client.Http;
+using Spotify.Rx.Common.Auth;
+using Spotify.Rx.Streams;
+using Spotify.Rx.Wire;
+using Spotify.Rx.Wire.Overlay;
+
+namespace Spotify.Rx.Client;
+
+/// <summary>
+/// One client (peer): logged in at the main server, in the overlay, with its cache registered at
+/// the tracker, playing playlists by DESIGN.md's rules. Everything it does is visible as
+/// observables: <see cref="Snapshots"/> for a view, <see cref="Plays"/> for metrics,
+/// <see cref="Events"/> for the rules as they fire.
+/// </summary>
+public sealed class ClientNode : IAsyncDisposable
+{
+    private static readonly TimeSpan SnapshotEvery = TimeSpan.FromMilliseconds(200);
+
+    private readonly ClientServices _s;
+    private readonly HttpClient _jwks;
+    private readonly CacheRegistrations _registrations;
+    private readonly Subject<PlayReport> _plays = new();
+    private readonly SemaphoreSlim _playing = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<PlayReport> _reports = new();
+    private readonly IDisposable _sourcesWatch;
+    private volatile TrackPlayback? _current;
+    private volatile int _sources;
+
+    private ClientNode(ClientServices s, HttpClient jwks, CacheRegistrations registrations)
+    {
+        _s = s;
+        _jwks = jwks;
+        _registrations = registrations;
+        _sourcesWatch = s.Overlay.Sources.Active.Subscribe(set => _sources = set.Count);
+    }
+
+    public static async Task<ClientNode> StartAsync(ClientOptions options, IScheduler scheduler, ILoggerFactory? logs = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        if (!TokenClaims.IsValidPeerId(options.PeerId)) throw new ArgumentException($"not a peer id: {options.PeerId}", nameof(options));
+        if (!(options.Speed > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.Speed, "the speed factor must be positive");
+        logs ??= NullLoggerFactory.Instance;
+        var log = logs.CreateLogger("Spotify.Rx.Client." + options.PeerId);
+
+        var server = new ServerClient(options.ServerUrl, options.User, options.Password, options.PeerId, scheduler);
+        var token = await server.Auth.TokenAsync(ct);
+        // Peers' HELLO tokens are checked against the server's public key, fetched once and kept.
+        var jwks = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var validator = new TokenValidator(new JwksKeySource(jwks, new Uri(options.ServerUrl, "/.well-known/jwks.json"), TimeProvider.System), TimeProvider.System);
+        var cache = new TrackCache(scheduler, options.Cache, options.CacheBytes, options.CacheLifetime);
+        var servable = new ServableTracks(cache);
+        var overlay = new PeerNode(new PeerNodeOptions { Token = token, Port = options.ListenPort }, validator, servable, scheduler,
+            logs.CreateLogger<PeerNode>());
+        await overlay.StartAsync(ct);
+        var tracker = new TrackerClient(options.TrackerUrl, server.Auth);
+        var events = new RuleEvents(scheduler, log);
+        var s = new ClientServices(scheduler, server, tracker, overlay, servable, events, log, options.Speed);
+        var registrations = new CacheRegistrations(cache, tracker, overlay.Endpoint.ToString(), scheduler, events, log);
+        log.LogInformation("client {Peer} up: overlay {Endpoint}, server {Server}, tracker {Tracker}, cache {Policy} {Bytes} bytes, speed {Speed}x",
+            options.PeerId, overlay.Endpoint, options.ServerUrl, options.TrackerUrl, options.Cache, options.CacheBytes, options.Speed);
+        return new ClientNode(s, jwks, registrations);
+    }
+
+    public string PeerId => _s.Overlay.PeerId;
+    public IPEndPoint Endpoint => _s.Overlay.Endpoint;
+
+    /// <summary>The client as it is, every 200 ms of the scheduler's time.</summary>
+    public IObservable<ClientSnapshot> Snapshots =>
+        Observable.Interval(SnapshotEvery, _s.Scheduler).Select(_ => Snapshot()).StartWith(Snapshot());
+
+    /// <summary>One report per track played, when it ends or is left.</summary>
+    public IObservable<PlayReport> Plays => _plays.AsObservable();
+
+    /// <summary>Every rule as it fires (fallback, prefetch, stutter, pause ...).</summary>
+    public IObservable<RuleEvent> Events => _s.Events.All;
+
+    /// <summary>The reports of every play so far, for a summary on exit.</summary>
+    public IReadOnlyList<PlayReport> Reports { get { lock (_reports) return _reports.ToArray(); } }
+
+    /// <summary>The tracks this client has fully cached now.</summary>
+    public IReadOnlyList<string> CachedTracks => _s.Servable.Cache.TrackIds;
+
+    /// <summary>Plays the items in order; a second call waits for the first. Cancelling is a track change to nothing.</summary>
+    public async Task PlayAsync(IReadOnlyList<PlayItem> playlist, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(playlist);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
+        await _playing.WaitAsync(linked.Token);
+        try
+        {
+            using var run = new PlaylistRun(_s, p => _current = p, OnReport);
+            await run.RunAsync(playlist, linked.Token);
+        }
+        finally
+        {
+            _playing.Release();
+        }
+    }
+
+    /// <summary>Opens an overlay connection to a neighbour (the overlay's SEARCH goes to neighbours, then once more).</summary>
+    public void AddNeighbour(IPEndPoint peer)
+    {
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var id = await _s.Overlay.ConnectAsync(peer, _stop.Token);
+                _s.Log.LogInformation("neighbour {Peer} at {Endpoint}", id, peer);
+            }
+            catch (Exception e)
+            {
+                _s.Log.LogWarning("neighbour at {Endpoint} not reached: {Error}", peer, e.Message);
+            }
+        });
+    }
+
+    /// <summary>Connects to a neighbour and returns its peer id once the handshake is done.</summary>
+    public Task<string> ConnectNeighbourAsync(IPEndPoint peer, CancellationToken ct = default) => _s.Overlay.ConnectAsync(peer, ct);
+
+    public ClientSnapshot Snapshot()
+    {
+        var current = _current;
+        var position = current?.Position;
+        var overlay = _s.Overlay;
+        long server = 0, peers = 0, cache = 0;
+        lock (_reports)
+            foreach (var r in _reports) { server += r.ServerBytes; peers += r.PeerBytes; cache += r.CacheBytes; }
+        if (current is not null) { server += current.ServerBytes; peers += current.PeerBytes; cache += current.CacheBytes; }
+        return new ClientSnapshot(
+            PeerId,
+            current?.TrackId,
+            position?.Position ?? TimeSpan.Zero,
+            current?.Level ?? default,
+            position?.State ?? PlayerState.Idle,
+            current?.Source,
+            server, peers, cache,
+            overlay.Connections.Open,
+            overlay.Uploads.Current.InUse,
+            _sources,
+            _s.Events.Recent);
+    }
+
+    private void OnReport(PlayReport report)
+    {
+        lock (_reports) _reports.Add(report);
+        _plays.OnNext(report);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await _playing.WaitAsync();
+        _registrations.Dispose();
+        _sourcesWatch.Dispose();
+        // Best effort: the tracker forgets this client by itself anyway (soft state).
+        using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        foreach (var trackId in _s.Servable.Cache.TrackIds)
+        {
+            try { await _s.Tracker.RemoveAsync(trackId, quick.Token); }
+            catch (Exception) { break; }
+        }
+        await _s.Overlay.DisposeAsync();
+        _s.Servable.Cache.Dispose();
+        _s.Tracker.Dispose();
+        _s.Server.Dispose();
+        _jwks.Dispose();
+        _plays.OnCompleted();
+    }
+}

@@ -1,0 +1,57 @@
+using Spotify.Rx.Client.Cache;
+using Spotify.Rx.Streams;
+
+namespace Spotify.Rx.Client;
+
+/// <summary>How one client runs: where the server and tracker are, who it is, its cache and its player.</summary>
+public sealed record ClientOptions
+{
+    public required Uri ServerUrl { get; init; }
+    public required Uri TrackerUrl { get; init; }
+    public string User { get; init; } = "demo";
+    public string Password { get; init; } = "demo";
+    /// <summary>The client's identity in the overlay and at the tracker; must be unique per running client.</summary>
+    public string PeerId { get; init; } = "peer-" + Guid.NewGuid().ToString("N")[..12];
+    /// <summary>The overlay's listening port on 127.0.0.1; 0 picks a free one.</summary>
+    public int ListenPort { get; init; }
+    public CachePolicy Cache { get; init; } = CachePolicy.Expire30s;
+    public long CacheBytes { get; init; } = TrackCache.DefaultCapacity;
+    /// <summary>Audio seconds played per real second: 1 is real time; tests and the swarm run faster.</summary>
+    public double Speed { get; init; } = 1.0;
+    /// <summary><c>null</c> (no sound), <c>wav:PATH</c> (decoded audio to a file), or <c>device</c>.</summary>
+    public string Sink { get; init; } = "null";
+    /// <summary>How long a cache entry lasts under <see cref="CachePolicy.Expire30s"/> (the seed's 30 s).</summary>
+    public TimeSpan? CacheLifetime { get; init; }
+}
+
+/// <summary>One item of a playlist: a track and where in it to start.</summary>
+public sealed record PlayItem(string TrackId, TimeSpan StartAt);
+
+/// <summary>The client at one moment, for the live view and the swarm.</summary>
+public sealed record ClientSnapshot(
+    string PeerId,
+    string? TrackId,
+    TimeSpan Position,
+    BufferLevel Level,
+    PlayerState State,
+    DataSource? Source,
+    long ServerBytes,
+    long PeerBytes,
+    long CacheBytes,
+    int Connections,
+    int Uploads,
+    int DownloadSources,
+    IReadOnlyList<string> RecentEvents);
+
+/// <summary>What one play of one track was like (issue 7, "Metrics per play").</summary>
+public sealed record PlayReport(
+    string PeerId,
+    string TrackId,
+    TimeSpan StartAt,
+    TimeSpan TimeToFirstAudio,
+    int Pauses,
+    int Stutters,
+    long ServerBytes,
+    long PeerBytes,
+    long CacheBytes,
+    bool RandomAccess);

@@ -1,0 +1,172 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Spotify.Rx.Streams;
+using Spotify.Rx.Streams.Decisions;
+using Spotify.Rx.Streams.Observables;
+using Spotify.Rx.Streams.Rules;
+using Spotify.Rx.Streams.Scheduling;
+
+namespace Spotify.Rx.Client;
+
+/// <summary>
+/// One play of one track: the player's clock and the download, joined by the rules. Each rule
+/// acts through its combinator from Streams/Rules — random-access start (rule 1), server fallback
+/// (3), stutter stop (4), underrun pause (5) — and this class only carries out what they decide.
+/// </summary>
+internal sealed class TrackPlayback : IDisposable
+{
+    private readonly ClientServices _s;
+    private readonly TrackDownload _download;
+    private readonly PlayItem _item;
+    private readonly PlayheadClock _clock;
+    private readonly BehaviorSubject<BufferLevel> _level = new(default);
+    private readonly CompositeDisposable _rules = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DateTimeOffset _asked;
+    private readonly bool _fromCache;
+    private TimeSpan? _firstAudio;
+    private IDisposable? _uploadsStopped;
+    private int _pauses, _stutters;
+    private FetchMode _mode = FetchMode.Peers;
+
+    public TrackPlayback(PlayItem item, TrackDownload download, ClientServices s)
+    {
+        _s = s;
+        _item = item;
+        _download = download;
+        _fromCache = download.CacheBytes > 0;
+        _asked = s.Scheduler.Now;
+        var duration = download.Manifest.Duration;
+        var start = item.StartAt < TimeSpan.Zero ? TimeSpan.Zero : item.StartAt > duration ? duration : item.StartAt;
+        Start = start;
+        _clock = new PlayheadClock(item.TrackId, duration, start, s.Speed, s.Scheduler, download.PlayableUntil);
+        download.Playhead = start;
+    }
+
+    public TimeSpan Start { get; }
+    public string TrackId => _item.TrackId;
+    public PlaybackPosition Position => _clock.Current;
+    public BufferLevel Level => _level.Value;
+    public IObservable<PlaybackPosition> Positions => _clock.Positions;
+    public long ServerBytes => _download.ServerBytes;
+    public long PeerBytes => _download.PeerBytes;
+    public long CacheBytes => _download.CacheBytes;
+
+    public DataSource Source => _fromCache ? DataSource.Cache
+        : _mode != FetchMode.Peers || _download.KnownPeers == 0 ? DataSource.Server : DataSource.Peers;
+
+    /// <summary>Wires the rules and plays until the track ends or <paramref name="ct"/> (a track change) stops it.</summary>
+    public async Task<PlayReport> RunAsync(CancellationToken ct)
+    {
+        var sync = new object();
+        var positions = _clock.Positions.Synchronize(sync).Publish();
+        var contiguousEnd = positions.Select(_ => Unit.Default).Merge(_download.Progress).Synchronize(sync)
+            .Select(_ => _download.PlayableUntil(_clock.Current.Position));
+        _rules.Add(BufferLevels.Source(positions.Select(p => p.Position), contiguousEnd, _download.Manifest.Duration)
+            .Synchronize(sync).Subscribe(_level.OnNext));
+        var level = _level.AsObservable();
+        var stutters = Stutters.Source(positions).Publish();
+
+        // Rule 1: the three fetches at once, then playback from the first decodable packet.
+        var requests = new BehaviorSubject<PlayRequest>(new PlayRequest(TrackId, Start));
+        _rules.Add(RandomAccessStart.Source(requests, level, _s.Scheduler).ObserveOn(_s.Scheduler).Subscribe(OnStartStep));
+
+        // Rules 3 and 4 decide where the current track comes from.
+        _rules.Add(ServerFallback.Source(level, _s.Scheduler)
+            .CombineLatest(StutterStop.Source(stutters, level, _s.Scheduler), (source, stutter) => (source, stutter))
+            .ObserveOn(_s.Scheduler)
+            .Subscribe(d => OnSourceDecision(d.source, d.stutter)));
+
+        // Rule 5: pause exactly where the data ran out, resume there.
+        _rules.Add(UnderrunPause.Source(positions, level, _s.Scheduler).ObserveOn(_s.Scheduler).Subscribe(OnCommand));
+
+        _rules.Add(stutters.ObserveOn(_s.Scheduler).Subscribe(st =>
+        {
+            Interlocked.Increment(ref _stutters);
+            _s.Events.Add("stutter", $"{TrackId} at {st.Position.TotalSeconds:0.0}s: uploads stopped, server only");
+        }));
+        _rules.Add(positions.Subscribe(p => _download.Playhead = p.Position, () => _ended.TrySetResult()));
+        _rules.Add(stutters.Connect());
+        _rules.Add(positions.Connect());
+
+        using (ct.Register(() => _ended.TrySetResult()))
+            await _ended.Task;
+
+        var audioFirst = _firstAudio ?? _s.Scheduler.Now - _asked;
+        return new PlayReport(_s.Overlay.PeerId, TrackId, Start, audioFirst, _pauses, _stutters,
+            _download.ServerBytes, _download.PeerBytes, _download.CacheBytes, Start > TimeSpan.Zero);
+    }
+
+    private void OnStartStep(StartStep step)
+    {
+        switch (step)
+        {
+            // A play of a cached track starts from the cache: nothing to fetch, nobody to ask.
+            case FetchFromServer f when !_download.IsComplete:
+                _s.Events.Add("start", $"{TrackId} at {f.From.TotalSeconds:0.0}s: server asked for {f.Length.TotalSeconds:0}s");
+                _download.FetchFromServer(f.From, f.Length);
+                break;
+            case AskTracker when !_download.IsComplete:
+                _rules.Add(PeerDiscovery.Start(_download, _s, askTracker: true, searchNeighbours: false));
+                break;
+            case SearchNeighbours when !_download.IsComplete:
+                _rules.Add(PeerDiscovery.Start(_download, _s, askTracker: false, searchNeighbours: true));
+                break;
+            case StartPlayback p:
+                _firstAudio = _s.Scheduler.Now - _asked;
+                _s.Events.Add("play", $"{TrackId} from {p.Position.TotalSeconds:0.0}s after {_firstAudio.Value.TotalMilliseconds:0} ms{(_fromCache ? " (cache)" : "")}");
+                _clock.Start(p.Position);
+                break;
+        }
+    }
+
+    private void OnSourceDecision(DataSource fallback, StutterMode stutter)
+    {
+        var mode = stutter == StutterMode.Recovering ? FetchMode.ServerOnly
+            : fallback == DataSource.Server ? FetchMode.ServerFallback
+            : FetchMode.Peers;
+        if (stutter == StutterMode.Recovering) _uploadsStopped ??= _s.Servable.StopUploads();
+        else if (_uploadsStopped is not null)
+        {
+            _uploadsStopped.Dispose();
+            _uploadsStopped = null;
+            _s.Events.Add("uploads", $"{TrackId} fully buffered: uploads resume");
+        }
+        if (mode == _mode) return;
+        var before = _mode;
+        _mode = mode;
+        if (!_download.IsComplete)
+        {
+            if (mode == FetchMode.ServerFallback) _s.Events.Add("fallback", $"{TrackId} below 10 s of buffer: next 15 s from the server");
+            else if (mode == FetchMode.Peers && before == FetchMode.ServerFallback) _s.Events.Add("peers", $"{TrackId} back at 10 s: peers resume");
+        }
+        _download.Mode = mode;
+    }
+
+    private void OnCommand(PlaybackCommand command)
+    {
+        switch (command)
+        {
+            case Pause p:
+                Interlocked.Increment(ref _pauses);
+                _s.Events.Add("pause", $"{TrackId} underrun at {p.At.TotalSeconds:0.00}s (pause {p.Number})");
+                _clock.Pause(p.At);
+                break;
+            case Resume r:
+                _s.Events.Add("resume", $"{TrackId} from {r.At.TotalSeconds:0.00}s after {r.Stalled.TotalMilliseconds:0} ms");
+                _clock.Resume(r.At);
+                break;
+        }
+    }
+
+    public void Dispose()
+    {
+        _rules.Dispose();
+        _uploadsStopped?.Dispose();
+        _clock.Dispose();
+        _ended.TrySetResult();
+    }
+}
