@@ -30,6 +30,7 @@ public static class ServerApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        ServerMetrics.Initialize();
         var builder = WebApplication.CreateSlimBuilder(args);
         // Lowest precedence: code defaults, then appsettings, environment, command line.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });

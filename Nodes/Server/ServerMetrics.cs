@@ -8,6 +8,26 @@ namespace Spotify.Rx.Server;
 /// </summary>
 public static class ServerMetrics
 {
+    // Must run before anything touches the default registry. prometheus-net would otherwise listen to
+    // every EventSource and Meter, which turns on ASP.NET Core's per-request hosting events: a cost
+    // on every audio part for numbers nobody asked for. Process metrics stay.
+    private static readonly bool DefaultsSuppressed = SuppressDefaults();
+
+    private static bool SuppressDefaults()
+    {
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
+        {
+            SuppressProcessMetrics = false,
+            SuppressDebugMetrics = true,
+            SuppressEventCounters = true,
+            SuppressMeters = true,
+        });
+        return true;
+    }
+
+    /// <summary>Sets the registry up; call before mapping <c>/metrics</c>.</summary>
+    public static void Initialize() => _ = DefaultsSuppressed;
+
     private static readonly Counter AudioRequests = Metrics.CreateCounter(
         "spotify_rx_server_audio_requests_total", "Audio responses sent, by request form.", "form");
     public static readonly Counter.Child AudioWhole = AudioRequests.WithLabels("whole");

@@ -138,7 +138,7 @@ for round in $(seq 1 "$ROUNDS"); do
   runs[n_large]+=" $(run "$theirs/$track.opus" nginx-large)"
   runs[o_large]+=" $(run "$ours/tracks/$track/audio" ours-large)"
   runs[o_time]+=" $(run "$ours/tracks/$track/audio?from=20&seconds=15" ours-time)"
-  echo "   round $round: 16 KiB nginx/ours${runs[n_small]##* }/${runs[o_small]##* }  300 kB nginx/ours ${runs[n_large]##* }/${runs[o_large]##* }  time form ${runs[o_time]##* }  (load $(cut -d' ' -f1 /proc/loadavg))"
+  echo "   round $round: 16 KiB nginx/ours ${runs[n_small]##* }/${runs[o_small]##* }  300 kB nginx/ours ${runs[n_large]##* }/${runs[o_large]##* }  time form ${runs[o_time]##* }  (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 n_small=$(median "${runs[n_small]}"); o_small=$(median "${runs[o_small]}")

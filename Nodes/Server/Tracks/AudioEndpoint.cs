@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Prometheus;
 using Spotify.Rx.Playback.Tracks;
 using Spotify.Rx.Server.Auth;
 
@@ -82,12 +83,16 @@ public sealed class AudioEndpoint(TrackStore store, BearerAuth auth, IOptions<Se
             response.StatusCode = StatusCodes.Status206PartialContent;
             headers.ContentRange = ContentRange(range.Start, range.End, length);
         }
-        (form switch { RangeForm.Time => ServerMetrics.AudioTime, RangeForm.Range => ServerMetrics.AudioRange, _ => ServerMetrics.AudioWhole }).Inc();
+        (form switch { RangeForm.Time => ServerMetrics.AudioTime, RangeForm.Range => ServerMetrics.AudioRange, _ => ServerMetrics.AudioWhole }).Inc(1, Exemplar.None);
         if (HttpMethods.IsHead(request.Method)) return Task.CompletedTask;
-        ServerMetrics.AudioBytes.Inc(range.Length);
+        // No exemplar: looking one up in the trace context costs more than the count itself.
+        ServerMetrics.AudioBytes.Inc(range.Length, Exemplar.None);
 
-        // Kestrel copies the slice into its own pooled buffers; nothing is allocated per request.
-        var write = response.BodyWriter.WriteAsync(track.Audio.Slice((int)range.Start, (int)range.Length), ctx.RequestAborted);
+        var part = track.Audio.Slice((int)range.Start, (int)range.Length);
+        // Kestrel copies the slice into its pooled 4 KiB blocks; nothing is allocated per request.
+        // (One contiguous GetSpan(length) measured slower: it rents 512 KiB arrays that the shared pool
+        // cannot keep for 64 connections at once.)
+        var write = response.BodyWriter.WriteAsync(part, ctx.RequestAborted);
         return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
     }
 
