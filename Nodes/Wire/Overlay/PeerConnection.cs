@@ -237,7 +237,7 @@ internal sealed partial class PeerConnection
             Close(CloseReason.Unauthenticated, "a node does not connect to itself");
             return false;
         }
-        if (_node.IsConnected(peer))
+        if (_node.IsConnected(peer) && !_node.Supersedes(Direction, peer))
         {
             Close(CloseReason.DuplicateConnection, $"already connected to {peer}");
             return false;

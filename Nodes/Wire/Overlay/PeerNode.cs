@@ -129,7 +129,17 @@ public sealed class PeerNode : IAsyncDisposable
         var connection = new PeerConnection(this, socket, lease, ConnectionDirection.Outbound);
         _all[connection] = 0;
         connection.Start();
-        return await connection.Ready.WaitAsync(ct);
+        try
+        {
+            return await connection.Ready.WaitAsync(ct);
+        }
+        catch (PeerConnectException e) when (e.Reason == CloseReason.DuplicateConnection)
+        {
+            // The peer dialed us at the same moment and its connection was kept: connected all the same.
+            foreach (var c in _byPeer.Values)
+                if (c.ListenEndpoint.Equals(endpoint) && !c.IsClosed) return c.PeerId!;
+            throw;
+        }
     }
 
     /// <summary>Closes the connection to <paramref name="peerId"/>, if any.</summary>
@@ -183,9 +193,29 @@ public sealed class PeerNode : IAsyncDisposable
 
     // ---- called by connections ----
 
+    /// <summary>
+    /// Whether a new connection to <paramref name="peer"/> replaces the one already open. Two nodes
+    /// that dial each other at once both see a duplicate; both keep the connection dialed by the
+    /// smaller peer id, so exactly one survives. Between connections dialed by the same side, the
+    /// older one stays.
+    /// </summary>
+    internal bool Supersedes(ConnectionDirection direction, string peer)
+    {
+        if (!_byPeer.TryGetValue(peer, out var existing) || existing.Direction == direction) return false;
+        var keeperDialer = string.CompareOrdinal(PeerId, peer) < 0 ? PeerId : peer;
+        var newDialer = direction == ConnectionDirection.Outbound ? PeerId : peer;
+        return newDialer == keeperDialer;
+    }
+
     internal bool TryRegister(PeerConnection connection)
     {
-        if (!_byPeer.TryAdd(connection.PeerId!, connection)) return false;
+        var peer = connection.PeerId!;
+        if (!_byPeer.TryAdd(peer, connection))
+        {
+            if (!_byPeer.TryGetValue(peer, out var existing) || !Supersedes(connection.Direction, peer)
+                || !_byPeer.TryUpdate(peer, connection, existing)) return false;
+            existing.Close(CloseReason.DuplicateConnection, $"replaced by the connection {(connection.Direction == ConnectionDirection.Outbound ? PeerId : peer)} dialed");
+        }
         _log.LogInformation("peer {Peer} connected {Direction} {Remote}", connection.PeerId, connection.Direction, connection.Remote);
         _changes.OnNext(Unit.Default);
         return true;
