@@ -101,6 +101,23 @@ public class WorkloadGeneratorTests
     }
 
     [Fact]
+    public void A_listener_who_always_repeats_alternates_between_its_first_two_tracks()
+    {
+        var workload = WorkloadGenerator.Generate(Catalogue, 10, Options with { RepeatShare = 1 }, seed: 12);
+
+        Assert.All(workload, c => Assert.Equal(2, c.Plays.Select(p => p.TrackId).Distinct().Count()));
+    }
+
+    [Fact]
+    public void Listeners_who_repeat_hear_fewer_distinct_tracks_than_listeners_who_never_do()
+    {
+        int Distinct(double repeat) => WorkloadGenerator.Generate(Catalogue, 20, Options with { RepeatShare = repeat }, seed: 13)
+            .Sum(c => c.Plays.Select(p => p.TrackId).Distinct().Count());
+
+        Assert.True(Distinct(0.5) < Distinct(0), $"{Distinct(0.5)} distinct tracks with repeats, {Distinct(0)} without");
+    }
+
+    [Fact]
     public void A_share_outside_zero_to_one_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() =>

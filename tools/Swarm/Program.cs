@@ -50,9 +50,11 @@ root.SetAction(async (parse, ct) =>
         settings.Validate();
         var (report, plays) = await SwarmRun.RunAsync(settings, NodeParts.InProcess, console, ct);
         var written = ReportFiles.Write(report, plays, settings.Out, settings.Charts, console);
-        console.WriteLine();
-        console.WriteLine(MarkdownReport.Render(report));
-        console.MarkupLine($"[grey]written: {Markup.Escape(string.Join(", ", written))}[/]");
+        // Plain text, not Spectre: its wrapping at 80 columns would break the Markdown tables.
+        var stdout = console.Profile.Out.Writer;
+        stdout.WriteLine();
+        stdout.WriteLine(MarkdownReport.Render(report));
+        stdout.WriteLine($"written: {string.Join(", ", written)}");
         return report.Failures.Count == 0 ? 0 : 1;
     }
     catch (ArgumentOutOfRangeException e)

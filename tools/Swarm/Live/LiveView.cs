@@ -52,9 +52,9 @@ public sealed class LiveView(SwarmMonitor monitor, TimeSpan duration, IAnsiConso
                 var sample = monitor.Sample();
                 if (sample.At < nextLine) continue;
                 nextLine = sample.At + PlainEvery;
-                console.WriteLine(PlainLine(sample, monitor.Plays.Count));
+                console.Profile.Out.Writer.WriteLine(PlainLine(sample, monitor.Plays.Count));
             }
-            console.WriteLine(PlainLine(monitor.Sample(), monitor.Plays.Count));
+            console.Profile.Out.Writer.WriteLine(PlainLine(monitor.Sample(), monitor.Plays.Count));
         }
     }
 

@@ -46,17 +46,10 @@ public static class MarkdownReport
         Line(md, $"| cache | {Bytes(b.Cache)} | {Pct(b.CacheShare)} | {Pct(ByteShares.Paper.Cache)} |");
         Line(md, $"| total | {Bytes(b.Total)} | | |");
         Line(md);
-        Line(md, "Summed over finished plays.");
-        if (report.ClientCounters is { } c)
-        {
-            md.Append(CultureInfo.InvariantCulture,
-                $" The clients' own counters at the end, which include plays the run's end cut short: server {Bytes(c.Server)} ({Pct(c.ServerShare)}), peers {Bytes(c.Peers)} ({Pct(c.PeerShare)}), cache {Bytes(c.Cache)} ({Pct(c.CacheShare)}).");
-            Line(md);
-        }
-        else
-        {
-            Line(md);
-        }
+        var counters = report.ClientCounters is { } c
+            ? $" The clients' own counters at the end, which include plays the run's end cut short: server {Bytes(c.Server)} ({Pct(c.ServerShare)}), peers {Bytes(c.Peers)} ({Pct(c.PeerShare)}), cache {Bytes(c.Cache)} ({Pct(c.CacheShare)})."
+            : "";
+        Line(md, "Summed over finished plays." + counters);
         Line(md);
 
         Line(md, "## Overlay use");

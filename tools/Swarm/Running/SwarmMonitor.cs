@@ -40,7 +40,9 @@ public sealed class SwarmMonitor : IDisposable
     /// <summary>Clients that stopped listening because something failed, with the reason.</summary>
     public IReadOnlyList<string> Failures => _failures.ToArray();
 
-    public void Fail(string peerId, Exception error) => _failures.Enqueue($"{peerId}: {error.GetType().Name}: {error.Message}");
+    public void Fail(string peerId, Exception error) => Fail(peerId, $"{error.GetType().Name}: {error.Message}");
+
+    public void Fail(string peerId, string reason) => _failures.Enqueue($"{peerId}: {reason}");
 
     public IReadOnlyList<SwarmSample> Samples
     {

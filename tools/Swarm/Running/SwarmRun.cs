@@ -19,7 +19,7 @@ public static class SwarmRun
         SwarmSettings settings, SwarmParts parts, IAnsiConsole console, CancellationToken ct)
     {
         settings.Validate();
-        var progress = new Progress<string>(line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+        var progress = new Progress<string>(line => Say(console, line));
 
         var catalogue = (await parts.EnsureLibrary(settings.Library, settings.Tracks, progress, ct).ConfigureAwait(false))
             .Take(settings.Tracks).ToList();
@@ -33,25 +33,20 @@ public static class SwarmRun
 
         Action<ILoggingBuilder>? logs = settings.Verbose ? l => l.AddSimpleConsole(o => o.SingleLine = true) : null;
         await using var host = await SwarmHost.StartAsync(settings.Library, settings.Keys, logs, ct).ConfigureAwait(false);
-        console.MarkupLine($"[grey]server {host.ServerUrl}, tracker {host.TrackerUrl}, {catalogue.Count} tracks[/]");
+        Say(console, $"server {host.ServerUrl}, tracker {host.TrackerUrl}, {catalogue.Count} tracks");
 
         var clients = new List<ISwarmClient>(settings.Clients);
         using var monitor = new SwarmMonitor();
         try
         {
-            for (int i = 0; i < settings.Clients; i++)
-            {
-                var launch = new ClientLaunch(i, $"peer-{i:000}", host.ServerUrl, host.TrackerUrl, settings.Cache, settings.Speed);
-                var client = await parts.StartClient(launch, ct).ConfigureAwait(false);
-                clients.Add(client);
-                monitor.Watch(client);
-            }
+            clients.AddRange(await StartClientsAsync(settings, parts, host, ct).ConfigureAwait(false));
+            foreach (var client in clients) monitor.Watch(client);
             foreach (var (from, to) in Neighbours.Choose(clients.Count, settings.NeighboursPerClient, new Random(settings.Seed)))
             {
                 clients[from].AddNeighbour(clients[to].Endpoint);
                 clients[to].AddNeighbour(clients[from].Endpoint);
             }
-            console.MarkupLine($"[grey]{clients.Count} clients started; listening for {settings.Duration.TotalSeconds:0} s at {settings.Speed}x[/]");
+            Say(console, $"{clients.Count} clients started; listening for {settings.Duration.TotalSeconds:0} s at {settings.Speed}x");
 
             var started = monitor.Elapsed;
             using var listening = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -61,21 +56,91 @@ public static class SwarmRun
             var view = new LiveView(monitor, settings.Duration, console, live).RunAsync(viewing.Token);
 
             var sessions = clients.Select((c, i) => ListenAsync(c.PeerId, new SessionPlayer(c, settings.Speed, TimeProvider.System), workload[i], monitor, listening.Token)).ToList();
-            await Task.WhenAll(sessions).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
-
+            await EndAsync(sessions, clients, monitor, settings.Duration + Drain, ct).ConfigureAwait(false);
             var wallTime = monitor.Elapsed - started;
+
             viewing.Cancel();
             await view.ConfigureAwait(false);
+            await DisposeAsync(clients, monitor).ConfigureAwait(false);
 
             var report = ReportBuilder.Build(Settings(settings, catalogue.Count), wallTime, monitor.Plays, monitor.Samples, monitor.Failures);
             return (report, monitor.Plays);
         }
         finally
         {
-            using var drain = new CancellationTokenSource(Drain);
-            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(drain.Token).ConfigureAwait(false);
+            await DisposeAsync(clients, monitor).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Starts the clients a few at a time (each logs in and opens its overlay port), in peer order.
+    /// If one fails to start, the ones already up are stopped before the error goes on.
+    /// </summary>
+    private static async Task<ISwarmClient[]> StartClientsAsync(SwarmSettings settings, SwarmParts parts, SwarmHost host, CancellationToken ct)
+    {
+        var started = new ISwarmClient?[settings.Clients];
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, settings.Clients),
+                new ParallelOptions { MaxDegreeOfParallelism = 2 * Environment.ProcessorCount, CancellationToken = ct },
+                async (i, token) => started[i] = await parts.StartClient(
+                    new ClientLaunch(i, $"peer-{i:000}", host.ServerUrl, host.TrackerUrl, settings.Cache, settings.Speed), token).ConfigureAwait(false))
+                .ConfigureAwait(false);
+            return started.Select(c => c!).ToArray();
+        }
+        catch
+        {
+            await Task.WhenAll(started.OfType<ISwarmClient>().Select(c => c.DisposeAsync().AsTask())).WaitAsync(Drain).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits for every listener to leave its playlist once the run's time is up. A client that does
+    /// not is named in the report with what it was doing, and the run ends without it.
+    /// </summary>
+    private static async Task EndAsync(List<Task> sessions, List<ISwarmClient> clients, SwarmMonitor monitor, TimeSpan bound, CancellationToken ct)
+    {
+        try
+        {
+            await Task.WhenAll(sessions).WaitAsync(bound, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var last = monitor.Clients.ToDictionary(c => c.PeerId);
+            for (int i = 0; i < sessions.Count; i++)
+            {
+                if (sessions[i].IsCompleted) continue;
+                var status = last.GetValueOrDefault(clients[i].PeerId);
+                monitor.Fail(clients[i].PeerId, $"still playing {Drain.TotalSeconds:0} s after the end of the run ({status?.TrackId ?? "no track"} at {status?.Position:m\\:ss}, {status?.State}, buffer {status?.BufferAhead.TotalSeconds:0.0} s, last event: {status?.LastEvent})");
+            }
+        }
+    }
+
+    /// <summary>Stops the clients, once, each within the drain time; one that hangs is reported and left behind.</summary>
+    private static async Task DisposeAsync(List<ISwarmClient> clients, SwarmMonitor monitor)
+    {
+        var stopping = clients.Select(c => (c.PeerId, Task: c.DisposeAsync().AsTask())).ToList();
+        clients.Clear();
+        try
+        {
+            await Task.WhenAll(stopping.Select(s => s.Task)).WaitAsync(Drain).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var (peerId, task) in stopping.Where(s => !s.Task.IsCompleted)) monitor.Fail(peerId, $"did not stop within {Drain.TotalSeconds:0} s");
+        }
+        catch (Exception e)
+        {
+            foreach (var (peerId, task) in stopping.Where(s => s.Task.IsFaulted)) monitor.Fail(peerId, task.Exception?.GetBaseException() ?? e);
+        }
+    }
+
+    /// <summary>A plain line: Spectre would wrap it at 80 columns when stdout is not a terminal.</summary>
+    public static void Say(IAnsiConsole console, string line)
+    {
+        if (LiveView.CanRedraw(console)) console.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
+        else console.Profile.Out.Writer.WriteLine(line);
     }
 
     public static RunSettings Settings(SwarmSettings s, int tracks) =>

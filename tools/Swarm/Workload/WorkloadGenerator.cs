@@ -48,6 +48,7 @@ public static class WorkloadGenerator
         var sessions = new List<ListeningSession>();
         var left = options.ListeningTime;
         string? previous = null;
+        var history = new List<CatalogueTrack>();
         while (left > TimeSpan.Zero)
         {
             var idle = sessions.Count == 0
@@ -57,8 +58,11 @@ public static class WorkloadGenerator
             var plays = new List<Listen>(count);
             for (int i = 0; i < count && left > TimeSpan.Zero; i++)
             {
-                var track = Choose(catalogue, popularity, random, previous);
+                var track = random.NextDouble() < options.RepeatShare
+                    ? Repeat(history, random, previous) ?? Choose(catalogue, popularity, random, previous)
+                    : Choose(catalogue, popularity, random, previous);
                 previous = track.TrackId;
+                Remember(history, track, options.RepeatFrom);
                 bool randomAccess = random.NextDouble() < options.RandomAccessShare;
                 var startAt = randomAccess ? Milliseconds(Scale(track.Duration, random.NextDouble() * LatestStartShare)) : TimeSpan.Zero;
                 var rest = track.Duration - startAt;
@@ -87,6 +91,21 @@ public static class WorkloadGenerator
             track = catalogue[popularity.Next(random)];
         }
         return track;
+    }
+
+    /// <summary>One of the listener's recent tracks other than the one just played, or null when there is none.</summary>
+    private static CatalogueTrack? Repeat(List<CatalogueTrack> history, Random random, string? previous)
+    {
+        var candidates = history.Where(t => t.TrackId != previous).ToList();
+        return candidates.Count == 0 ? null : candidates[random.Next(candidates.Count)];
+    }
+
+    /// <summary>Keeps the most recent distinct tracks, newest last.</summary>
+    private static void Remember(List<CatalogueTrack> history, CatalogueTrack track, int keep)
+    {
+        history.RemoveAll(t => t.TrackId == track.TrackId);
+        history.Add(track);
+        if (history.Count > keep) history.RemoveAt(0);
     }
 
     /// <summary>At least one play, mean <paramref name="mean"/>.</summary>

@@ -16,6 +16,15 @@ public sealed record WorkloadOptions
     /// <summary>Share of plays that jump (search, click, seek) instead of following the playlist (the paper: 39 %).</summary>
     public double RandomAccessShare { get; init; } = 0.39;
 
+    /// <summary>
+    /// Share of plays that go back to a track this listener played before (its own favourites), the
+    /// habit that makes a client's cache worth having; the rest are drawn from the Zipf popularity.
+    /// </summary>
+    public double RepeatShare { get; init; } = 0.3;
+
+    /// <summary>How many of the listener's most recent distinct tracks a repeat chooses from.</summary>
+    public int RepeatFrom { get; init; } = 10;
+
     /// <summary>Share of plays the listener leaves before the track ends.</summary>
     public double SkipShare { get; init; } = 0.15;
 
@@ -33,6 +42,8 @@ public sealed record WorkloadOptions
         if (ListeningTime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ListeningTime), ListeningTime, "must be positive");
         if (ZipfExponent < 0 || double.IsNaN(ZipfExponent)) throw new ArgumentOutOfRangeException(nameof(ZipfExponent), ZipfExponent, "must be zero or more");
         if (RandomAccessShare is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(RandomAccessShare), RandomAccessShare, "must be a share in [0, 1]");
+        if (RepeatShare is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(RepeatShare), RepeatShare, "must be a share in [0, 1]");
+        if (RepeatFrom < 1) throw new ArgumentOutOfRangeException(nameof(RepeatFrom), RepeatFrom, "must be at least 1");
         if (SkipShare is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(SkipShare), SkipShare, "must be a share in [0, 1]");
         if (MeanPlaysPerSession < 1) throw new ArgumentOutOfRangeException(nameof(MeanPlaysPerSession), MeanPlaysPerSession, "must be at least 1");
         if (MeanIdleBetweenSessions < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MeanIdleBetweenSessions), MeanIdleBetweenSessions, "must not be negative");
