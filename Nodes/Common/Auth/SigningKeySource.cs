@@ -24,25 +24,29 @@ public sealed class JwksKeySource(HttpClient http, Uri jwksUri, TimeProvider tim
 {
     private readonly TimeSpan _minRefresh = minRefreshInterval ?? TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private IReadOnlyList<SecurityKey>? _keys;
-    private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
+    // Keys and the time they were read, swapped as one so a reader never pairs new keys with an old time.
+    private volatile Fetched? _fetched;
+
+    private sealed record Fetched(IReadOnlyList<SecurityKey> Keys, DateTimeOffset At);
 
     public async ValueTask<IReadOnlyList<SecurityKey>> GetKeysAsync(bool forceRefresh, CancellationToken ct)
     {
-        var keys = _keys;
-        if (keys is not null && (!forceRefresh || time.GetUtcNow() - _fetchedAt < _minRefresh)) return keys;
+        if (Fresh(_fetched, forceRefresh) is { } keys) return keys;
         await _gate.WaitAsync(ct);
         try
         {
-            if (_keys is not null && (!forceRefresh || time.GetUtcNow() - _fetchedAt < _minRefresh)) return _keys;
+            if (Fresh(_fetched, forceRefresh) is { } again) return again;
             var json = await http.GetStringAsync(jwksUri, ct);
-            _keys = new JsonWebKeySet(json).GetSigningKeys().ToArray();
-            _fetchedAt = time.GetUtcNow();
-            return _keys;
+            var fetched = new Fetched(new JsonWebKeySet(json).GetSigningKeys().ToArray(), time.GetUtcNow());
+            _fetched = fetched;
+            return fetched.Keys;
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    private IReadOnlyList<SecurityKey>? Fresh(Fetched? fetched, bool forceRefresh) =>
+        fetched is not null && (!forceRefresh || time.GetUtcNow() - fetched.At < _minRefresh) ? fetched.Keys : null;
 }

@@ -65,9 +65,11 @@ public sealed class TokenValidator
             if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
                 result = await ValidateSignatureAsync(token, forceRefresh: true, ct);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or ArgumentException
+            || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
-            // The JWKS could not be read (main server down): refuse, and say why, rather than throw into the caller.
+            // The JWKS could not be read (main server down, timed out, not a key set): refuse, and say
+            // why, rather than throw into the caller.
             return TokenCheck.Fail("signing keys unavailable: " + e.Message);
         }
         if (!result.IsValid)

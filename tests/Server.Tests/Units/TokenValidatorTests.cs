@@ -100,3 +100,57 @@ public class TokenValidatorTests
         }
     }
 }
+
+public class JwksKeySourceTests
+{
+    private sealed class CountingJwks(Func<string> body) : HttpMessageHandler
+    {
+        public int Requests;
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            Interlocked.Increment(ref Requests);
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(body()) });
+        }
+    }
+
+    private sealed class MovableClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public async Task Tokens_naming_unknown_keys_make_at_most_one_key_refresh_per_interval()
+    {
+        var key = SigningKey.CreateEphemeral();
+        var jwks = new CountingJwks(() => new TokenIssuer(key, TimeProvider.System).JwksJson());
+        var clock = new MovableClock();
+        var source = new JwksKeySource(new HttpClient(jwks), new Uri("http://server/.well-known/jwks.json"), clock, TimeSpan.FromSeconds(5));
+        var validator = new TokenValidator(source, clock);
+        var good = new TokenIssuer(key, clock).Issue("alice", "p", TimeSpan.FromHours(1));
+
+        Assert.True((await validator.ValidateAsync(good)).IsValid);
+        Assert.Equal(1, jwks.Requests);
+
+        for (int i = 0; i < 20; i++)
+        {
+            var forged = new TokenIssuer(SigningKey.CreateEphemeral(), clock).Issue("mallory", "p", TimeSpan.FromHours(1));
+            Assert.Equal("token signed by an unknown key", (await validator.ValidateAsync(forged)).Error);
+        }
+        Assert.Equal(1, jwks.Requests);
+
+        clock.Now += TimeSpan.FromSeconds(6);
+        var another = new TokenIssuer(SigningKey.CreateEphemeral(), clock).Issue("mallory", "p", TimeSpan.FromHours(1));
+        Assert.False((await validator.ValidateAsync(another)).IsValid);
+        Assert.Equal(2, jwks.Requests);
+    }
+
+    [Fact]
+    public async Task A_key_set_that_cannot_be_read_refuses_the_token_with_a_reason_instead_of_throwing()
+    {
+        var source = new JwksKeySource(new HttpClient(new CountingJwks(() => "not json")), new Uri("http://server/jwks"), TimeProvider.System);
+        var token = new TokenIssuer(SigningKey.CreateEphemeral(), TimeProvider.System).Issue("alice", "p", TimeSpan.FromHours(1));
+        var check = await new TokenValidator(source, TimeProvider.System).ValidateAsync(token);
+        Assert.StartsWith("signing keys unavailable", check.Error);
+    }
+}
