@@ -12,8 +12,12 @@ public sealed record SampleLibraryOptions
     public TimeSpan MaxLength { get; init; } = TimeSpan.FromMinutes(4);
     /// <summary>Tracks encoded at once; each encoder is single-threaded.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
-    /// <summary>Opus encoder complexity (0-10); see docs/PLAYBACK.md for the speed this buys.</summary>
-    public int Complexity { get; init; } = Opus.OpusCodec.DefaultComplexity;
+    /// <summary>
+    /// Opus encoder complexity (0-10). 0 rather than libopus's 10: at 160 kbit/s CBR there are bits to spare for
+    /// synthetic songs, and it halves encoding CPU, which is what keeps the default library under a minute on
+    /// two cores (docs/PLAYBACK.md). The importer keeps 10 for users' music.
+    /// </summary>
+    public int Complexity { get; init; } = 0;
 
     public void Validate()
     {
