@@ -67,7 +67,7 @@ public sealed class SourceAudio : IDisposable
             {
                 if (chunk.ChunkName is not ("NAME" or "AUTH") || chunk.ChunkLength > 4096) continue;
                 var text = new byte[chunk.ChunkLength];
-                stream.Position = chunk.ChunkStart;
+                stream.Position = chunk.ChunkStart + 8;   // ChunkStart is the chunk header: 4-byte id, 4-byte length
                 stream.ReadExactly(text);
                 string value = System.Text.Encoding.Latin1.GetString(text).TrimEnd('\0');
                 if (chunk.ChunkName == "NAME") title = value; else artist = value;
