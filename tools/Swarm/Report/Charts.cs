@@ -62,7 +62,8 @@ public static class Charts
         plot.Add.Bars(bars);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "this swarm", FillColor = palette.GetColor(0) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "Spotify 2010", FillColor = palette.GetColor(1) });
-        plot.ShowLegend(Alignment.UpperLeft);
+        // Upper centre: the peers' bars are the lowest pair that can sit under it.
+        plot.ShowLegend(Alignment.UpperCenter);
         plot.Axes.Bottom.SetTicks([1.5, 4.5, 7.5], ["server", "peers", "cache"]);
         plot.Axes.Margins(bottom: 0);
         plot.Title("Where the bytes came from");
