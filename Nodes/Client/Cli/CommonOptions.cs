@@ -8,8 +8,8 @@ namespace Spotify.Rx.Client.Cli;
 /// <summary>Where the nodes are and who logs in: on every command (defaults: the nodes' own defaults and the demo account).</summary>
 internal static class CommonOptions
 {
-    public static readonly Option<Uri> Server = new("--server") { Description = "Main server URL", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"), Recursive = true };
-    public static readonly Option<Uri> Tracker = new("--tracker") { Description = "Tracker URL", DefaultValueFactory = _ => new Uri("http://127.0.0.1:7070"), Recursive = true };
+    public static readonly Option<string> Server = new("--server") { Description = "Main server URL", DefaultValueFactory = _ => "http://127.0.0.1:5080", Recursive = true };
+    public static readonly Option<string> Tracker = new("--tracker") { Description = "Tracker URL", DefaultValueFactory = _ => "http://127.0.0.1:7070", Recursive = true };
     public static readonly Option<string> User = new("--user") { Description = "Account at the main server", DefaultValueFactory = _ => "demo", Recursive = true };
     public static readonly Option<string> Password = new("--password") { Description = "Its password", DefaultValueFactory = _ => "demo", Recursive = true };
     public static readonly Option<string?> PeerId = new("--peer-id") { Description = "This client's peer id (default: a fresh one)", Recursive = true };
@@ -19,12 +19,12 @@ internal static class CommonOptions
     public static string PeerIdOf(ParseResult r) => r.GetValue(PeerId) ?? "cli-" + Guid.NewGuid().ToString("N")[..10];
 
     public static ServerClient ServerClient(ParseResult r) =>
-        new(r.GetValue(Server)!, r.GetValue(User)!, r.GetValue(Password)!, PeerIdOf(r), Scheduler.Default);
+        new(new Uri(r.GetValue(Server)!), r.GetValue(User)!, r.GetValue(Password)!, PeerIdOf(r), Scheduler.Default);
 
     public static ClientOptions ClientOptions(ParseResult r, double speed, string sink, CachePolicy cache, int port) => new()
     {
-        ServerUrl = r.GetValue(Server)!,
-        TrackerUrl = r.GetValue(Tracker)!,
+        ServerUrl = new Uri(r.GetValue(Server)!),
+        TrackerUrl = new Uri(r.GetValue(Tracker)!),
         User = r.GetValue(User)!,
         Password = r.GetValue(Password)!,
         PeerId = PeerIdOf(r),

@@ -145,18 +145,15 @@ internal sealed class TrackDownload : IDisposable
         var last = Manifest.ChunkIndexOf(Math.Max(start, end - 1));
         // The Ogg headers (OpusHead, OpusTags) come along, so a decoder can start from the window.
         var headerChunks = Manifest.ChunkIndexOf(Math.Max(0, Manifest.AudioStart - 1)) + 1;
-        if (first > 0)
+        var wanted = Enumerable.Range(0, Math.Min(headerChunks, first)).Concat(Enumerable.Range(first, last - first + 1));
+        List<int> missing;
+        lock (_gate)
         {
-            List<int> headers;
-            lock (_gate)
-            {
-                headers = Enumerable.Range(0, Math.Min(headerChunks, first)).Where(c => !_chunks.Has(c) && !_chunks.IsInFlight(c)).ToList();
-                if (headers.Count > 0) _chunks.RequestedFromServer(headers[0], headers.Count);
-            }
-            if (headers.Count > 0) _ = FromServerAsync(headers[0], headers.Count);
+            // Only what is neither here nor asked of the server already (a prefetch may have brought it).
+            missing = wanted.Where(c => !_chunks.Has(c) && !_chunks.IsInFlight(c)).ToList();
+            foreach (var c in missing) _chunks.RequestedFromServer(c, 1);
         }
-        lock (_gate) _chunks.RequestedFromServer(first, last - first + 1);
-        _ = FromServerAsync(first, last - first + 1);
+        foreach (var run in Runs(missing)) _ = FromServerAsync(run.First, run.Count);
     }
 
     /// <summary>Asks the scheduler what to fetch next and starts it. Called on every event and every tick.</summary>

@@ -22,7 +22,7 @@ internal sealed class TrackPlayback : IDisposable
     private readonly TrackDownload _download;
     private readonly PlayItem _item;
     private readonly PlayheadClock _clock;
-    private readonly BehaviorSubject<BufferLevel> _level = new(default);
+    private readonly BehaviorSubject<BufferLevel> _level;
     private readonly CompositeDisposable _rules = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DateTimeOffset _asked;
@@ -43,6 +43,9 @@ internal sealed class TrackPlayback : IDisposable
         var start = item.StartAt < TimeSpan.Zero ? TimeSpan.Zero : item.StartAt > duration ? duration : item.StartAt;
         Start = start;
         _clock = new PlayheadClock(item.TrackId, duration, start, s.Speed, s.Scheduler, download.PlayableUntil);
+        // The level the track starts with (a prefetch or the cache may have brought some), never a made-up zero.
+        var playable = download.PlayableUntil(start);
+        _level = new BehaviorSubject<BufferLevel>(new BufferLevel(playable - start, playable >= duration));
         download.Playhead = start;
     }
 

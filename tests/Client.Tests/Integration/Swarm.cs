@@ -42,7 +42,13 @@ public sealed class Swarm : IAsyncLifetime
     {
         Library = await SampleLibrary.EnsureAsync(Path.Combine(_root, "library"), LibraryOptions);
         await StartServerAsync(FreePort.Get());
-        TrackerUrl = new Uri($"http://127.0.0.1:{FreePort.Get()}");
+        await StartTrackerAsync(FreePort.Get());
+    }
+
+    /// <summary>Starts (or restarts, on the same port) the tracker; its registrations start empty.</summary>
+    public async Task StartTrackerAsync(int port)
+    {
+        TrackerUrl = new Uri($"http://127.0.0.1:{port}");
         _tracker = TrackerApp.Build(["--urls", TrackerUrl.ToString()], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Tracker:JwksUrl"] = new Uri(ServerUrl, "/.well-known/jwks.json").ToString(),
@@ -83,7 +89,7 @@ public sealed class Swarm : IAsyncLifetime
 
     public string TrackId(int index) => Library.Tracks[index].Id;
 
-    public async Task<ClientNode> ClientAsync(string peerId, CachePolicy cache = CachePolicy.Lru, double speed = Speed)
+    public async Task<ClientNode> ClientAsync(string peerId, CachePolicy cache = CachePolicy.Lru, double speed = Speed, TimeSpan? cacheLifetime = null)
     {
         var client = await ClientNode.StartAsync(new ClientOptions
         {
@@ -92,6 +98,7 @@ public sealed class Swarm : IAsyncLifetime
             PeerId = peerId,
             Cache = cache,
             Speed = speed,
+            CacheLifetime = cacheLifetime,
         }, Scheduler.Default);
         lock (_owned) _owned.Add(client);
         return client;
