@@ -25,6 +25,7 @@ internal sealed class PlayheadClock : IDisposable
     private readonly object _publish = new();
     private DateTimeOffset _last;
     private PlaybackPosition _current;
+    private long _version;
 
     public PlayheadClock(string trackId, TimeSpan duration, TimeSpan start, double speed, IScheduler scheduler, Func<TimeSpan, TimeSpan> playableUntil)
     {
@@ -57,6 +58,7 @@ internal sealed class PlayheadClock : IDisposable
             if (_current.State == PlayerState.Ended) return;
             _last = _scheduler.Now;
             _current = next = new PlaybackPosition(_trackId, at, state);
+            _version++;
         }
         Publish(next);
     }
@@ -74,19 +76,24 @@ internal sealed class PlayheadClock : IDisposable
 
     private void Advance()
     {
+        PlaybackPosition seen;
+        long version;
+        lock (_gate) (seen, version) = (_current, _version);
+        // The download is asked outside the clock's lock: no lock is held while calling out.
+        var buffered = seen.State == PlayerState.Playing ? _playableUntil(seen.Position) : seen.Position;
         PlaybackPosition next;
         lock (_gate)
         {
-            var now = _scheduler.Now;
-            var current = _current;
-            if (current.State == PlayerState.Playing)
+            // A Start/Pause/Resume that came in meanwhile wins; this tick is then skipped.
+            if (version == _version && seen.State == PlayerState.Playing)
             {
-                var wanted = current.Position + TimeSpan.FromTicks((long)((now - _last).Ticks * _speed));
+                var now = _scheduler.Now;
+                var wanted = seen.Position + TimeSpan.FromTicks((long)((now - _last).Ticks * _speed));
                 _last = now;
-                var buffered = _playableUntil(current.Position);
                 var position = Min(wanted, Min(buffered, _duration));
                 var state = position >= _duration ? PlayerState.Ended : PlayerState.Playing;
                 _current = new PlaybackPosition(_trackId, position, state);
+                _version++;
             }
             next = _current;
         }

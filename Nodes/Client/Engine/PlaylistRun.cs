@@ -71,7 +71,7 @@ internal sealed class PlaylistRun : IDisposable
     {
         var prefetched = _prefetched.TryRemove(trackId, out var p) ? p : null;
         CancelPrefetches(keep: null);
-        if (prefetched is not null && await prefetched.Download is { } ready)
+        if (prefetched is not null && await prefetched.Download.WaitAsync(ct) is { } ready)
         {
             // The prefetch becomes the play: its discovery goes on, and the server may now be asked.
             _s.Events.Add("prefetch", $"{trackId} starts with {ready.PlayableUntil(TimeSpan.Zero).TotalSeconds:0.0}s prefetched");
@@ -132,12 +132,14 @@ internal sealed class PlaylistRun : IDisposable
 
     private Prefetched Ensure(string trackId) => _prefetched.GetOrAdd(trackId, id =>
     {
-        var work = new CompositeDisposable();
+        // Dropping the prefetch cancels its manifest request too, not only the download after it.
+        var asking = new CancellationDisposable();
+        var work = new CompositeDisposable(asking);
         var download = Task.Run(async () =>
         {
             try
             {
-                var manifest = await _s.Server.ManifestAsync(id);
+                var manifest = await _s.Server.ManifestAsync(id, asking.Token);
                 var d = Create(manifest, allowServer: false);
                 work.Add(d);
                 if (!d.IsComplete)
@@ -147,6 +149,10 @@ internal sealed class PlaylistRun : IDisposable
                         .Subscribe(_ => _next.OnNext(new NextTrack(_currentTrackId, id, d.PlayableUntil(TimeSpan.Zero)))));
                 }
                 return d;
+            }
+            catch (OperationCanceledException) when (asking.IsDisposed)
+            {
+                return null;
             }
             catch (Exception e)
             {

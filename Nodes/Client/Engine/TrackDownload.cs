@@ -287,14 +287,19 @@ internal sealed class TrackDownload : IDisposable
     /// <summary>Keeps a verified chunk; false if it was here already (a duplicate from a late peer).</summary>
     private bool Store(int chunk, ReadOnlySpan<byte> data, string? from)
     {
-        IReadOnlyList<string> duplicates;
+        var redundant = new List<CancellationTokenSource>();
         lock (_gate)
         {
             if (_chunks.Has(chunk)) return false;
             data.CopyTo(_data.AsSpan((int)Manifest.ChunkRange(chunk).Start));
-            duplicates = _chunks.Received(chunk, from);
-            foreach (var peer in duplicates)
-                if (_peerFetches.TryGetValue((chunk, peer), out var cts)) cts.Cancel();
+            foreach (var peer in _chunks.Received(chunk, from))
+                if (_peerFetches.TryGetValue((chunk, peer), out var cts)) redundant.Add(cts);
+        }
+        // Cancelling runs the fetches' callbacks synchronously: never under the download's lock.
+        foreach (var cts in redundant)
+        {
+            try { cts.Cancel(); }
+            catch (ObjectDisposedException) { } // that fetch finished meanwhile
         }
         Arrived();
         return true;

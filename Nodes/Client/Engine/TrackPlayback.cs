@@ -24,6 +24,7 @@ internal sealed class TrackPlayback : IDisposable
     private readonly PlayheadClock _clock;
     private readonly BehaviorSubject<BufferLevel> _level;
     private readonly CompositeDisposable _rules = new();
+    private readonly EventLoopScheduler _loop = new(start => new Thread(start) { IsBackground = true, Name = "playback" });
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DateTimeOffset _asked;
     private readonly bool _fromCache;
@@ -64,12 +65,15 @@ internal sealed class TrackPlayback : IDisposable
     /// <summary>Wires the rules and plays until the track ends or <paramref name="ct"/> (a track change) stops it.</summary>
     public async Task<PlayReport> RunAsync(CancellationToken ct)
     {
-        var sync = new object();
-        var positions = _clock.Positions.Synchronize(sync).Publish();
-        var contiguousEnd = positions.Select(_ => Unit.Default).Merge(_download.Progress).Synchronize(sync)
+        // Every input of the rules (the clock's positions, the download's arrivals) is moved onto this
+        // play's one event loop before it meets another: the pipeline then runs on one thread and takes
+        // no lock of its own while calling out. Two Synchronize gates around a Merge (the earlier design)
+        // took the gate and Merge's lock in opposite orders on the two inputs and deadlocked (docs/CLIENT.md).
+        var positions = _clock.Positions.ObserveOn(_loop).Publish();
+        var contiguousEnd = positions.Select(_ => Unit.Default).Merge(_download.Progress.ObserveOn(_loop))
             .Select(_ => _download.PlayableUntil(_clock.Current.Position));
         _rules.Add(BufferLevels.Source(positions.Select(p => p.Position), contiguousEnd, _download.Manifest.Duration)
-            .Synchronize(sync).Subscribe(_level.OnNext));
+            .Subscribe(_level.OnNext));
         var level = _level.AsObservable();
         var stutters = Stutters.Source(positions).Publish();
 
@@ -170,6 +174,7 @@ internal sealed class TrackPlayback : IDisposable
         _rules.Dispose();
         _uploadsStopped?.Dispose();
         _clock.Dispose();
+        _loop.Dispose();
         _ended.TrySetResult();
     }
 }
