@@ -1,3 +1,4 @@
+using Spotify.Rx.Client;
 using Spotify.Rx.Swarm.Report;
 
 namespace Spotify.Rx.Swarm.Tests;
@@ -6,7 +7,7 @@ public class ReportBuilderTests
 {
     private static readonly RunSettings Settings = new(3, TimeSpan.FromSeconds(60), 4, 40, 1.0, "ttl30", 1, "dotnet run --project tools/Swarm");
 
-    private static PlayOutcome Play(string peer, double ttfaMs, long server, long peers, long cache, bool randomAccess = false, int pauses = 0, int stutters = 0) =>
+    private static PlayReport Play(string peer, double ttfaMs, long server, long peers, long cache, bool randomAccess = false, int pauses = 0, int stutters = 0) =>
         new(peer, "track", TimeSpan.Zero, TimeSpan.FromMilliseconds(ttfaMs), pauses, stutters, server, peers, cache, randomAccess);
 
     private static SwarmSample Sample(int second, int connections, int uploads, int maxConnections = 0, int maxUploads = 0, long server = 0, long peers = 0, long cache = 0) =>

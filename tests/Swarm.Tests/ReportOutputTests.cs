@@ -1,10 +1,11 @@
+using Spotify.Rx.Client;
 using Spotify.Rx.Swarm.Report;
 
 namespace Spotify.Rx.Swarm.Tests;
 
 public class ReportOutputTests
 {
-    private static readonly PlayOutcome[] Plays =
+    private static readonly PlayReport[] Plays =
     [
         new("peer-a", "t1", TimeSpan.Zero, TimeSpan.FromMilliseconds(12), 0, 0, 88, 358, 554, false),
         new("peer-b", "t2", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(31), 1, 1, 500, 500, 0, true),

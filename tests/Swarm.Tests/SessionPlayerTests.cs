@@ -1,3 +1,4 @@
+using Spotify.Rx.Client;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Reactive.Linq;
@@ -23,7 +24,7 @@ public class SessionPlayerTests
         public string PeerId => "recording";
         public IPEndPoint Endpoint { get; } = new(IPAddress.Loopback, 1);
         public IObservable<PeerStatus> Status => Observable.Never<PeerStatus>();
-        public IObservable<PlayOutcome> Plays => Observable.Never<PlayOutcome>();
+        public IObservable<PlayReport> Plays => Observable.Never<PlayReport>();
         public void AddNeighbour(IPEndPoint peer) { }
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -1,3 +1,4 @@
+using Spotify.Rx.Client;
 using ScottPlot;
 
 namespace Spotify.Rx.Swarm.Report;
@@ -11,7 +12,7 @@ public static class Charts
     private const int Width = 900;
     private const int Height = 500;
 
-    public static IReadOnlyList<string> WriteAll(SwarmReport report, IReadOnlyList<PlayOutcome> plays, string folder)
+    public static IReadOnlyList<string> WriteAll(SwarmReport report, IReadOnlyList<PlayReport> plays, string folder)
     {
         Directory.CreateDirectory(folder);
         return
@@ -23,7 +24,7 @@ public static class Charts
     }
 
     /// <summary>The distribution of time to first audio, as a cumulative curve.</summary>
-    public static string TimeToFirstAudio(IReadOnlyList<PlayOutcome> plays, string folder)
+    public static string TimeToFirstAudio(IReadOnlyList<PlayReport> plays, string folder)
     {
         var plot = new Plot();
         foreach (var (name, selected) in new[]

@@ -1,3 +1,4 @@
+using Spotify.Rx.Client;
 namespace Spotify.Rx.Swarm.Report;
 
 /// <summary>
@@ -9,7 +10,7 @@ public static class ReportBuilder
     public static SwarmReport Build(
         RunSettings settings,
         TimeSpan wallTime,
-        IReadOnlyList<PlayOutcome> plays,
+        IReadOnlyList<PlayReport> plays,
         IReadOnlyList<SwarmSample> timeline,
         IReadOnlyList<string>? failures = null)
     {
@@ -64,7 +65,7 @@ public static class ReportBuilder
         static double Rank(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
-    private static ByteShares Sum(IEnumerable<PlayOutcome> plays)
+    private static ByteShares Sum(IEnumerable<PlayReport> plays)
     {
         long server = 0, peers = 0, cache = 0;
         foreach (var p in plays)

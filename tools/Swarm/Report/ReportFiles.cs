@@ -1,3 +1,4 @@
+using Spotify.Rx.Client;
 using Spectre.Console;
 
 namespace Spotify.Rx.Swarm.Report;
@@ -5,7 +6,7 @@ namespace Spotify.Rx.Swarm.Report;
 /// <summary>Writes a report into its folder: report.md, report.json and, when they can be drawn, the charts.</summary>
 public static class ReportFiles
 {
-    public static IReadOnlyList<string> Write(SwarmReport report, IReadOnlyList<PlayOutcome> plays, string folder, bool charts, IAnsiConsole console)
+    public static IReadOnlyList<string> Write(SwarmReport report, IReadOnlyList<PlayReport> plays, string folder, bool charts, IAnsiConsole console)
     {
         Directory.CreateDirectory(folder);
         IReadOnlyList<string> images = [];

@@ -1,3 +1,4 @@
+using Spotify.Rx.Client;
 using System.Net;
 using Spotify.Rx.Swarm.Report;
 
@@ -12,7 +13,7 @@ public interface ISwarmClient : IAsyncDisposable
     string PeerId { get; }
     IPEndPoint Endpoint { get; }
     IObservable<PeerStatus> Status { get; }
-    IObservable<PlayOutcome> Plays { get; }
+    IObservable<PlayReport> Plays { get; }
     Task PlayAsync(IReadOnlyList<PlaylistEntry> playlist, CancellationToken ct);
     void AddNeighbour(IPEndPoint peer);
 }

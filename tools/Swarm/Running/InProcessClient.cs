@@ -13,8 +13,7 @@ public sealed class InProcessClient(ClientNode node) : ISwarmClient
 
     public IObservable<PeerStatus> Status => node.Snapshots.Select(ToStatus);
 
-    public IObservable<PlayOutcome> Plays => node.Plays.Select(r => new PlayOutcome(
-        r.PeerId, r.TrackId, r.StartAt, r.TimeToFirstAudio, r.Pauses, r.Stutters, r.ServerBytes, r.PeerBytes, r.CacheBytes, r.RandomAccess));
+    public IObservable<PlayReport> Plays => node.Plays;
 
     public Task PlayAsync(IReadOnlyList<PlaylistEntry> playlist, CancellationToken ct) =>
         node.PlayAsync(playlist.Select(e => new PlayItem(e.TrackId, e.StartAt)).ToList(), ct);

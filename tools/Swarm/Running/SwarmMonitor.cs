@@ -1,3 +1,4 @@
+using Spotify.Rx.Client;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reactive.Linq;
@@ -12,7 +13,7 @@ namespace Spotify.Rx.Swarm.Running;
 public sealed class SwarmMonitor : IDisposable
 {
     private readonly ConcurrentDictionary<string, PeerStatus> _latest = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<PlayOutcome> _plays = new();
+    private readonly ConcurrentQueue<PlayReport> _plays = new();
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly List<SwarmSample> _samples = [];
     private readonly List<IDisposable> _subscriptions = [];
@@ -35,7 +36,7 @@ public sealed class SwarmMonitor : IDisposable
     public IReadOnlyList<PeerStatus> Clients =>
         _latest.Values.OrderBy(s => s.PeerId, StringComparer.Ordinal).ToList();
 
-    public IReadOnlyList<PlayOutcome> Plays => _plays.ToArray();
+    public IReadOnlyList<PlayReport> Plays => _plays.ToArray();
 
     /// <summary>Clients that stopped listening because something failed, with the reason.</summary>
     public IReadOnlyList<string> Failures => _failures.ToArray();

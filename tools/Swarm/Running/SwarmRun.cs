@@ -1,3 +1,4 @@
+using Spotify.Rx.Client;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spotify.Rx.Swarm.Live;
@@ -15,7 +16,7 @@ public static class SwarmRun
     /// <summary>How long the clients get to stop and the last reports to arrive once the run is over.</summary>
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(10);
 
-    public static async Task<(SwarmReport Report, IReadOnlyList<PlayOutcome> Plays)> RunAsync(
+    public static async Task<(SwarmReport Report, IReadOnlyList<PlayReport> Plays)> RunAsync(
         SwarmSettings settings, SwarmParts parts, IAnsiConsole console, CancellationToken ct)
     {
         settings.Validate();
