@@ -58,7 +58,13 @@ public sealed class ClientNode : IAsyncDisposable
         var validator = new TokenValidator(new JwksKeySource(jwks, new Uri(options.ServerUrl, "/.well-known/jwks.json"), TimeProvider.System), TimeProvider.System);
         var cache = new TrackCache(scheduler, options.Cache, options.CacheBytes, options.CacheLifetime);
         var servable = new ServableTracks(cache);
-        var overlay = new PeerNode(new PeerNodeOptions { Token = token, Port = options.ListenPort }, validator, servable, scheduler,
+        var overlay = new PeerNode(new PeerNodeOptions
+        {
+            Token = token,
+            Port = options.ListenPort,
+            // Rule 6's 30 s is audio time like every rule's: at a speed factor the idle limit shrinks with it.
+            IdleTimeout = options.IdleTimeout ?? Streams.Rules.IdleDisconnect.Limit / options.Speed,
+        }, validator, servable, scheduler,
             logs.CreateLogger<PeerNode>());
         await overlay.StartAsync(ct);
         var tracker = new TrackerClient(options.TrackerUrl, server.Auth);

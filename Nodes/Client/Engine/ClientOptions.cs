@@ -22,6 +22,8 @@ public sealed record ClientOptions
     public string Sink { get; init; } = "null";
     /// <summary>How long a cache entry lasts under <see cref="CachePolicy.Expire30s"/> (the seed's 30 s).</summary>
     public TimeSpan? CacheLifetime { get; init; }
+    /// <summary>Rule 6's idle limit in real time; <c>null</c> is 30 s of audio time (30 s divided by <see cref="Speed"/>).</summary>
+    public TimeSpan? IdleTimeout { get; init; }
 }
 
 /// <summary>One item of a playlist: a track and where in it to start.</summary>
