@@ -9,6 +9,14 @@ public sealed record PeerNodeOptions
 {
     /// <summary>This client's JWT from the main server; its peer id is the node's identity.</summary>
     public required string Token { get; init; }
+    /// <summary>
+    /// Where each new HELLO takes its token, dialing or answering. A client's login renews its token
+    /// before it expires, and existing connections stay (a token is only checked at HELLO), but a
+    /// connection opened after the renewal must carry the new one or the peer refuses it
+    /// (<c>Unauthenticated</c>, "token expired"). Its tokens must name the node's peer id.
+    /// <c>null</c>: <see cref="Token"/> for the node's whole life.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string>>? TokenSource { get; init; }
     public IPAddress Address { get; init; } = IPAddress.Loopback;
     /// <summary>0 picks a free port.</summary>
     public int Port { get; init; }

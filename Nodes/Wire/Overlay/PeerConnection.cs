@@ -90,7 +90,27 @@ internal sealed partial class PeerConnection
         _handshakeTimer = _node.Scheduler.Schedule(_node.Options.HandshakeTimeout,
             () => { if (PeerId is null) Close(CloseReason.HandshakeTimeout, "no HELLO in time"); });
         _ = ReadLoopAsync();
-        if (Direction == ConnectionDirection.Outbound) _ = SendAsync(_node.HelloMessage);
+        if (Direction == ConnectionDirection.Outbound) _ = SendHelloAsync();
+    }
+
+    /// <summary>This node's HELLO with the token it holds now; false (and closed) when there is none to send.</summary>
+    private async Task<bool> SendHelloAsync()
+    {
+        Hello hello;
+        try
+        {
+            hello = await _node.HelloAsync(_closing.Token);
+        }
+        catch (OperationCanceledException) when (IsClosed)
+        {
+            return false;
+        }
+        catch (PeerConnectException e)
+        {
+            Close(e.Reason, e.Detail);
+            return false;
+        }
+        return await SendAsync(hello);
     }
 
     // ---- reading ----
@@ -244,7 +264,7 @@ internal sealed partial class PeerConnection
         }
         ListenEndpoint = hello.ListenPort == 0 ? Remote : new IPEndPoint(Remote.Address, hello.ListenPort);
         // The acceptor answers before it registers, so nothing it forwards can overtake its HELLO.
-        if (Direction == ConnectionDirection.Inbound && !await SendAsync(_node.HelloMessage)) return false;
+        if (Direction == ConnectionDirection.Inbound && !await SendHelloAsync()) return false;
         PeerId = peer;
         if (!_node.TryRegister(this))
         {

@@ -58,7 +58,7 @@ public sealed class PeerNode : IAsyncDisposable
     public DownloadSources Sources { get; }
     internal TokenValidator Validator { get; }
     internal ICachedTracks Tracks { get; }
-    internal Hello HelloMessage { get; private set; } = null!;
+    private volatile Hello? _hello;
 
     /// <summary>This node's peer id, from its own token (known after <see cref="StartAsync"/>).</summary>
     public string PeerId => _peerId ?? throw new InvalidOperationException("the node has not started");
@@ -95,7 +95,7 @@ public sealed class PeerNode : IAsyncDisposable
         listener.Listen(128);
         _listener = listener;
         Endpoint = (IPEndPoint)listener.LocalEndPoint!;
-        HelloMessage = new Hello(Hello.CurrentVersion, Options.Token, (ushort)Endpoint.Port);
+        _hello = new Hello(Hello.CurrentVersion, Options.Token, (ushort)Endpoint.Port);
         _acceptLoop = AcceptLoopAsync(listener);
         _log.LogInformation("peer {Peer} listening on {Endpoint}", _peerId, Endpoint);
     }
@@ -192,6 +192,47 @@ public sealed class PeerNode : IAsyncDisposable
     }
 
     // ---- called by connections ----
+
+    /// <summary>
+    /// The HELLO for a new connection, with the token <see cref="PeerNodeOptions.TokenSource"/> gives
+    /// now (renewed tokens replace the start-up one). Throws <see cref="PeerConnectException"/>
+    /// (<c>Unauthenticated</c>) when the source has no token or one for another peer id.
+    /// </summary>
+    internal async ValueTask<Hello> HelloAsync(CancellationToken ct)
+    {
+        var hello = _hello ?? throw new InvalidOperationException("the node has not started");
+        if (Options.TokenSource is not { } source) return hello;
+        string token;
+        try
+        {
+            token = await source(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw new PeerConnectException(CloseReason.Unauthenticated, "no token to send: " + e.Message);
+        }
+        if (token == hello.Token) return hello;
+        // Only the identity is read here; whether the token is valid is the peer's to judge.
+        var owner = TokenPeerId(token);
+        if (owner != _peerId)
+            throw new PeerConnectException(CloseReason.Unauthenticated, $"the token source gave a token of peer {owner ?? "(none)"}, this node is {_peerId}");
+        var renewed = hello with { Token = token };
+        _hello = renewed;
+        _log.LogInformation("peer {Peer}: HELLOs carry a renewed token from now on", _peerId);
+        return renewed;
+    }
+
+    private static string? TokenPeerId(string token)
+    {
+        try
+        {
+            return new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).TryGetPayloadValue<string>(TokenClaims.PeerId, out var peer) ? peer : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Whether a new connection to <paramref name="peer"/> replaces the one already open. Two nodes
