@@ -48,6 +48,7 @@ public sealed class ClientNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(scheduler);
         if (!TokenClaims.IsValidPeerId(options.PeerId)) throw new ArgumentException($"not a peer id: {options.PeerId}", nameof(options));
         if (!(options.Speed > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.Speed, "the speed factor must be positive");
+        var audio = AudioOutputFactory.Parse(options.Sink, options.Speed);
         logs ??= NullLoggerFactory.Instance;
         var log = logs.CreateLogger("Spotify.Rx.Client." + options.PeerId);
 
@@ -61,6 +62,8 @@ public sealed class ClientNode : IAsyncDisposable
         var overlay = new PeerNode(new PeerNodeOptions
         {
             Token = token,
+            // Every new HELLO asks the login for its token, so connections opened after a renewal carry the new one.
+            TokenSource = ct => new ValueTask<string>(server.Auth.TokenAsync(ct)),
             Port = options.ListenPort,
             // Rule 6's 30 s is audio time like every rule's: at a speed factor the idle limit shrinks with it.
             IdleTimeout = options.IdleTimeout ?? Streams.Rules.IdleDisconnect.Limit / options.Speed,
@@ -69,7 +72,7 @@ public sealed class ClientNode : IAsyncDisposable
         await overlay.StartAsync(ct);
         var tracker = new TrackerClient(options.TrackerUrl, server.Auth);
         var events = new RuleEvents(scheduler, log);
-        var s = new ClientServices(scheduler, server, tracker, overlay, servable, events, log, options.Speed);
+        var s = new ClientServices(scheduler, server, tracker, overlay, servable, events, log, options.Speed) { Audio = audio };
         var registrations = new CacheRegistrations(cache, tracker, overlay.Endpoint.ToString(), scheduler, events, log);
         log.LogInformation("client {Peer} up: overlay {Endpoint}, server {Server}, tracker {Tracker}, cache {Policy} {Bytes} bytes, speed {Speed}x",
             options.PeerId, overlay.Endpoint, options.ServerUrl, options.TrackerUrl, options.Cache, options.CacheBytes, options.Speed);
@@ -91,6 +94,12 @@ public sealed class ClientNode : IAsyncDisposable
 
     /// <summary>The reports of every play so far, for a summary on exit.</summary>
     public IReadOnlyList<PlayReport> Reports { get { lock (_reports) return _reports.ToArray(); } }
+
+    /// <summary>Tokens obtained from the main server so far: 1 until the first renewal.</summary>
+    public int Logins => _s.Server.Auth.Logins;
+
+    /// <summary>A copy of a cached track's bytes, or null when it is not (or no longer) in the cache.</summary>
+    public byte[]? CachedCopy(string trackId) => _s.Servable.Cache.TryGet(trackId, out var bytes) ? bytes.ToArray() : null;
 
     /// <summary>The tracks this client has fully cached now.</summary>
     public IReadOnlyList<string> CachedTracks => _s.Servable.Cache.TrackIds;

@@ -8,10 +8,13 @@ namespace Spotify.Rx.Client.Http;
 /// <summary>
 /// The client's login at the main server: a token obtained with <c>POST /auth/token</c>, renewed
 /// before it expires (a fifth of its life early, at most a minute) and at once after any 401,
-/// so an expired token never stops playback.
+/// so an expired token never stops playback. A renewal that fails while the token held is still
+/// valid (the server briefly unreachable) keeps that token and tries again a second later.
 /// </summary>
 public sealed class AuthSession
 {
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
+
     private readonly IFlurlClient _server;
     private readonly TokenRequest _login;
     private readonly IScheduler _clock;
@@ -41,7 +44,16 @@ public sealed class AuthSession
         try
         {
             if (_current is not null && _clock.Now < _renewAt) return _current.Token;
-            return await LoginAsync(ct);
+            try
+            {
+                return await LoginAsync(ct);
+            }
+            catch (FlurlHttpException) when (_current is { } held && _clock.Now < held.Expires && _renewAt != DateTimeOffset.MinValue)
+            {
+                // Not after a 401 (MinValue): that token was refused and is no use to anyone.
+                _renewAt = _clock.Now + RetryAfterFailure;
+                return held.Token;
+            }
         }
         finally
         {
