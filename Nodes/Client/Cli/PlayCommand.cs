@@ -14,7 +14,7 @@ internal static class PlayCommand
         var ids = new Argument<string[]>("ids") { Description = "Track ids to play in order (or @FILE with one id per line)", Arity = ArgumentArity.OneOrMore };
         var at = new Option<double>("--at") { Description = "Start the first track at this many seconds (random access)", DefaultValueFactory = _ => 0 };
         var speed = new Option<double>("--speed") { Description = "Speed factor: audio seconds per real second", DefaultValueFactory = _ => 1 };
-        var sink = new Option<string>("--sink") { Description = "null | wav:FILE | device", DefaultValueFactory = _ => "null" };
+        var sink = new Option<string>("--sink") { Description = "null (no sound) | wav:FILE (one WAV for the whole playlist) | device (pw-play or aplay, speed 1 only)", DefaultValueFactory = _ => "null" };
         var cache = new Option<CachePolicy>("--cache") { Description = "Cache policy: Expire30s (the seed's) or Lru", DefaultValueFactory = _ => CachePolicy.Expire30s };
         var port = new Option<int>("--port") { Description = "Overlay listening port (0: any free one)", DefaultValueFactory = _ => 0 };
         var neighbours = new Option<string[]>("--neighbour") { Description = "host:port of an overlay neighbour (repeatable)", AllowMultipleArgumentsPerToken = false };
@@ -23,10 +23,14 @@ internal static class PlayCommand
         command.SetAction(async (r, ct) =>
         {
             var sinkName = r.GetValue(sink)!;
-            if (sinkName != "null")
+            try
             {
-                // The engine's player keeps time only; Playback's audio sinks are not wired in yet.
-                Console.Error.WriteLine($"sink '{sinkName}' is not available yet: use --sink null");
+                // Refused here, before logging in, with what to do instead (device at a speed factor, no player, no folder).
+                AudioOutputFactory.Parse(sinkName, r.GetValue(speed));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                Console.Error.WriteLine(e is ArgumentException a ? a.Message.Replace($" (Parameter '{a.ParamName}')", "") : e.Message);
                 return 2;
             }
             var playlist = Playlist(r.GetValue(ids)!, TimeSpan.FromSeconds(r.GetValue(at)));

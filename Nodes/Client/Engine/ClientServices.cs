@@ -14,4 +14,8 @@ internal sealed record ClientServices(
     ServableTracks Servable,
     RuleEvents Events,
     ILogger Log,
-    double Speed);
+    double Speed)
+{
+    /// <summary>The sink the plays write their sound to (<see cref="ClientOptions.Sink"/>); silent unless asked.</summary>
+    public AudioOutputFactory Audio { get; init; } = AudioOutputFactory.Silent;
+}

@@ -39,6 +39,7 @@ internal sealed class PlaylistRun : IDisposable
 
     public async Task RunAsync(IReadOnlyList<PlayItem> playlist, CancellationToken ct)
     {
+        await using var audio = _s.Audio.BeginRun(_s.Events, _s.Scheduler);
         for (var i = 0; i < playlist.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -48,6 +49,7 @@ internal sealed class PlaylistRun : IDisposable
             var (download, work) = await DownloadForAsync(item.TrackId, ct);
             using var trackWork = work;
             using var playback = new TrackPlayback(item, download, _s);
+            using var output = audio.Follow(playback, download);
             using var feed = new CompositeDisposable(
                 RemainingTime.Source(playback.Positions, _ => download.Manifest.Duration).Subscribe(_left.OnNext));
             _current(playback);
