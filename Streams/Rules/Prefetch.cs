@@ -34,7 +34,8 @@ public static class Prefetch
     /// while less than 15 s of the next track is prefetched. When the current track changes to one
     /// other than the one prefetched, or the next track changes, what was started is cancelled.
     /// Nothing happens when no next track follows. The rule reads no clock; the scheduler keeps
-    /// every rule the same shape for the node that wires them.
+    /// every rule the same shape for the node that wires them. Each step carries the time left (and,
+    /// for the server, the amount prefetched) it was decided on.
     /// </summary>
     public static IObservable<PrefetchStep> Source(IObservable<TrackTimeLeft> left, IObservable<NextTrack> next, IScheduler scheduler)
     {
@@ -88,12 +89,12 @@ public static class Prefetch
 
         if (current.Left <= PeerThreshold && state.FromPeers != nextId)
         {
-            state = state with { FromPeers = nextId, Steps = state.Steps.Add(new PrefetchFromPeers(nextId)) };
+            state = state with { FromPeers = nextId, Steps = state.Steps.Add(new PrefetchFromPeers(nextId, current.Left)) };
         }
 
         if (current.Left <= ServerThreshold && next.Prefetched < ServerWindow && state.FromServer != nextId)
         {
-            state = state with { FromServer = nextId, Steps = state.Steps.Add(new PrefetchFromServer(nextId, ServerWindow)) };
+            state = state with { FromServer = nextId, Steps = state.Steps.Add(new PrefetchFromServer(nextId, ServerWindow, current.Left, next.Prefetched)) };
         }
 
         return state;

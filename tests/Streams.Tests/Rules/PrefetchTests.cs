@@ -7,14 +7,14 @@ namespace Spotify.Rx.Streams.Tests.Rules;
 
 public class PrefetchTests
 {
-    private static readonly object Steps = new
-    {
-        p = (PrefetchStep)new PrefetchFromPeers("t2"),
-        s = new PrefetchFromServer("t2", Seconds(15)),
-        c = new CancelPrefetch("t2"),
-        q = new PrefetchFromPeers("t3"),
-        t = new PrefetchFromServer("t3", Seconds(15)),
-    };
+    // Each step carries the time left it was decided on (and the server step what was prefetched),
+    // so every expected value says at exactly which input the rule fired.
+    private static PrefetchStep Peers(string trackId, double left) => new PrefetchFromPeers(trackId, Seconds(left));
+
+    private static PrefetchStep Server(string trackId, double left, double prefetched = 0) =>
+        new PrefetchFromServer(trackId, Seconds(15), Seconds(left), Seconds(prefetched));
+
+    private static PrefetchStep Cancel(string trackId) => new CancelPrefetch(trackId);
 
     [Fact]
     public void With_thirty_seconds_left_the_next_track_is_fetched_from_peers()
@@ -24,7 +24,7 @@ public class PrefetchTests
         var left = m.Hot<TrackTimeLeft>("^-abc", new { a = Left("t1", 32), b = Left("t1", 30.001), c = Left("t1", 30.0) });
 
         m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe(
-                                        "----p", Steps);
+                                        "----p", new { p = Peers("t2", 30) });
         m.Flush();
     }
 
@@ -36,7 +36,7 @@ public class PrefetchTests
         var left = m.Hot<TrackTimeLeft>("^-a---b-c", new { a = Left("t1", 30), b = Left("t1", 10.001), c = Left("t1", 10.0) });
 
         m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe(
-                                        "--p-----s", Steps);
+                                        "--p-----s", new { p = Peers("t2", 30), s = Server("t2", 10, prefetched: 14.9) });
         m.Flush();
     }
 
@@ -48,7 +48,7 @@ public class PrefetchTests
         var left = m.Hot<TrackTimeLeft>("^-a---b-c-d", new { a = Left("t1", 30), b = Left("t1", 12), c = Left("t1", 10), d = Left("t1", 2) });
 
         m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe(
-                                        "--p", Steps);
+                                        "--p", new { p = Peers("t2", 30) });
         m.Flush();
     }
 
@@ -60,7 +60,7 @@ public class PrefetchTests
         var left = m.Hot<TrackTimeLeft>("^-a-b-c", new { a = Left("t1", 25), b = Left("t1", 23), c = Left("t1", 21) });
 
         m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe(
-                                        "--p", Steps);
+                                        "--p", new { p = Peers("t2", 25) });
         m.Flush();
     }
 
@@ -72,7 +72,7 @@ public class PrefetchTests
         var left = m.Hot<TrackTimeLeft>("^-a-b", new { a = Left("t1", 8), b = Left("t1", 6) });
 
         m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe(
-                                        "--(ps)", Steps);
+                                        "--(ps)", new { p = Peers("t2", 8), s = Server("t2", 8) });
         m.Flush();
     }
 
@@ -83,7 +83,7 @@ public class PrefetchTests
         var next = m.Hot<NextTrack>("^n", new { n = NextTrack.None("t1") });
         var left = m.Hot<TrackTimeLeft>("^-a-b-c-d", new { a = Left("t1", 40), b = Left("t1", 30), c = Left("t1", 10), d = Left("t1", 0) });
 
-        m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe("", Steps);
+        m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe("");
         m.Flush();
     }
 
@@ -95,7 +95,7 @@ public class PrefetchTests
         var left = m.Hot<TrackTimeLeft>("^-a-b-c", new { a = Left("t1", 28), b = Left("t7", 200), c = Left("t7", 30) });
 
         m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe(
-                                        "--p-c-q", Steps);
+                                        "--p-c-q", new { p = Peers("t2", 28), c = Cancel("t2"), q = Peers("t3", 30) });
         m.Flush();
     }
 
@@ -107,7 +107,7 @@ public class PrefetchTests
         var left = m.Hot<TrackTimeLeft>("^-a-b-c-d", new { a = Left("t1", 20), b = Left("t1", 0), c = Left("t2", 180), d = Left("t2", 30) });
 
         m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe(
-                                        "--p-----q", Steps);
+                                        "--p-----q", new { p = Peers("t2", 20), q = Peers("t3", 30) });
         m.Flush();
     }
 
@@ -119,7 +119,7 @@ public class PrefetchTests
         var left = m.Hot<TrackTimeLeft>("^-a-b", new { a = Left("t1", 9), b = Left("t1", 7) });
 
         m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe(
-                                        "--(ps)-(cqt)", Steps);
+                                        "--(ps)-(cqt)", new { p = Peers("t2", 9), s = Server("t2", 9), c = Cancel("t2"), q = Peers("t3", 7), t = Server("t3", 7) });
         m.Flush();
     }
 
@@ -130,7 +130,7 @@ public class PrefetchTests
         var next = m.Hot<NextTrack>("^---o", new { o = Next("t0", "t2") });
         var left = m.Hot<TrackTimeLeft>("^-a---b", new { a = Left("t1", 25), b = Left("t1", 5) });
 
-        m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe("", Steps);
+        m.ExpectObservable(Prefetch.Source(left, next, m)).ToBe("");
         m.Flush();
     }
 }
