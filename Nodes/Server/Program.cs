@@ -9,4 +9,6 @@ if (args is ["hash-password", ..])
     return;
 }
 
-await ServerApp.Build(args).RunAsync();
+// Lowest precedence of all: appsettings, environment and command line may turn the audio endpoint off (empty).
+await ServerApp.Build(args, builder => builder.Configuration.Sources.Insert(0,
+    new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = ServerApp.ProgramDefaults })).RunAsync();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Spotify.Rx.Common.Auth;
 using Spotify.Rx.Server.Accounts;
+using Spotify.Rx.Server.Audio;
 using Spotify.Rx.Server.Auth;
 using Spotify.Rx.Server.Library;
 using Spotify.Rx.Server.Tracks;
@@ -26,6 +27,16 @@ public static class ServerApp
         // One line per request at Information would cost more than serving the request.
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    };
+
+    /// <summary>
+    /// Defaults of the executable only (Program.cs): the sendfile audio endpoint on. In-process hosts
+    /// (tests, the swarm) start many servers side by side on free ports, so for them it stays off
+    /// unless they set <c>Server:AudioUrl</c>.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> ProgramDefaults = new Dictionary<string, string?>
+    {
+        ["Server:AudioUrl"] = "http://127.0.0.1:5081",
     };
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -50,6 +61,7 @@ public static class ServerApp
         services.AddSingleton<BearerAuth>();
         services.AddSingleton<RequireToken>();
         services.AddSingleton<TrackStore>();
+        services.AddSingleton(sp => new AudioParts(sp.GetRequiredService<TrackStore>(), sp.GetRequiredService<IOptions<ServerOptions>>().Value.MaxWindowSeconds));
         services.AddSingleton<AudioEndpoint>();
         services.AddHostedService<LibraryLoader>();
         services.AddProblemDetails();
@@ -79,6 +91,9 @@ public static class ServerApp
             kestrel.Limits.MaxRequestBodySize = 16 * 1024;
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
         });
+        // The sendfile endpoint: a Kestrel endpoint whose connections go to AudioConnectionHandler
+        // instead of Kestrel's HTTP stack.
+        if (!string.IsNullOrWhiteSpace(tuning.AudioUrl)) AudioEndpointAddress.Bind(builder, tuning.AudioUrl);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -36,6 +36,8 @@ public static class ServerMetrics
 
     public static readonly Counter AudioBytes = Metrics.CreateCounter(
         "spotify_rx_server_audio_bytes_total", "Track bytes written to responses.");
+    public static readonly Counter AudioConnections = Metrics.CreateCounter(
+        "spotify_rx_server_audio_endpoint_connections_total", "Connections accepted by the sendfile audio endpoint.");
     public static readonly Counter AudioRefused = Metrics.CreateCounter(
         "spotify_rx_server_audio_refused_total", "Audio requests refused for a bad id, range or time (400, 404, 416).");
     public static readonly Counter AuthRefused = Metrics.CreateCounter(

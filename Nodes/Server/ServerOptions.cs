@@ -49,6 +49,16 @@ public sealed class ServerOptions
     /// </summary>
     public bool InlineScheduling { get; set; }
 
+    /// <summary>
+    /// Where the sendfile audio endpoint listens (<c>http://127.0.0.1:5081</c>): the same
+    /// <c>/tracks/{id}/audio</c> as the Kestrel route, sent with zero copy. Empty: no such endpoint,
+    /// and token responses advertise none. The executable turns it on by default (Program.cs).
+    /// </summary>
+    public string? AudioUrl { get; set; }
+
+    /// <summary>How long a connection to the audio endpoint may wait for its next complete request head.</summary>
+    public TimeSpan AudioKeepAliveTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     public string ResolvedLibraryFolder => string.IsNullOrWhiteSpace(LibraryFolder) ? SampleLibraryFolder : LibraryFolder;
     public bool UsesSampleLibrary => string.IsNullOrWhiteSpace(LibraryFolder);
 }
@@ -74,6 +84,10 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add($"Server:DefaultPageSize must be 1..{ServerOptions.MaxPageSize}.");
         if (!(o.MaxWindowSeconds > 0))
             errors.Add("Server:MaxWindowSeconds must be positive.");
+        if (!string.IsNullOrWhiteSpace(o.AudioUrl) && !Audio.AudioEndpointAddress.TryParse(o.AudioUrl, out _, out var why))
+            errors.Add($"Server:AudioUrl '{o.AudioUrl}' {why}.");
+        if (o.AudioKeepAliveTimeout <= TimeSpan.Zero)
+            errors.Add("Server:AudioKeepAliveTimeout must be positive.");
         foreach (var (user, hash) in o.Users)
         {
             if (string.IsNullOrWhiteSpace(user)) errors.Add("Server:Users has an empty user name.");

@@ -4,7 +4,8 @@ namespace Spotify.Rx.Common.Contracts;
 
 public sealed record TokenRequest(string User, string Password, string PeerId);
 
-public sealed record TokenResponse(string Token, DateTimeOffset Expires);
+/// <summary><c>AudioUrl</c>: the main server's sendfile audio endpoint (same <c>/tracks/{id}/audio</c>, same token), when it runs one.</summary>
+public sealed record TokenResponse(string Token, DateTimeOffset Expires, string? AudioUrl = null);
 
 public sealed record TrackSummary(string Id, string Title, string Artist, double DurationSeconds, long ByteLength);
 

@@ -50,6 +50,8 @@ public static class AuthEndpoints
         var token = issuer.Issue(request.User, request.PeerId, options.Value.TokenLifetime);
         ServerMetrics.TokensIssued.Inc();
         var expires = new DateTimeOffset(new JsonWebToken(token).ValidTo, TimeSpan.Zero);
-        return TypedResults.Ok(new TokenResponse(token, expires));
+        // Where to fetch audio with zero copy, when the sendfile endpoint is on; clients fall back to /tracks otherwise.
+        var audioUrl = Audio.AudioEndpointAddress.Advertised(options.Value.AudioUrl, ctx.Request.Host.Value);
+        return TypedResults.Ok(new TokenResponse(token, expires, audioUrl));
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Net.Http.Headers;
 using Spotify.Rx.Common.Auth;
 
 namespace Spotify.Rx.Server.Auth;
@@ -6,41 +5,57 @@ namespace Spotify.Rx.Server.Auth;
 /// <summary>
 /// Checks the <c>Authorization: Bearer</c> token of a request against the server's own key.
 /// A token seen before is found in the validator's cache without allocating, so the signature
-/// is verified once per token, not once per audio part.
+/// is verified once per token, not once per audio part. The Kestrel routes and the sendfile
+/// endpoint (<see cref="Audio.AudioConnectionHandler"/>) share this check and its reasons.
 /// </summary>
 public sealed class BearerAuth(TokenValidator validator)
 {
     public const string IdentityItem = "spotify-rx.identity";
+    public const string NoToken = "no bearer token";
+    public const string NotBearer = "Authorization is not a bearer token";
+
+    /// <summary>The identity of a token validated before, found without allocating: the hot path.</summary>
+    public bool TryCached(ReadOnlySpan<char> authorization, out PeerIdentity identity)
+    {
+        var token = BearerToken(authorization);
+        if (!token.IsEmpty && validator.TryGetCached(token, out identity)) return true;
+        identity = null!;
+        return false;
+    }
+
+    /// <summary>The identity of the token in an <c>Authorization</c> value, or the reason it is refused.</summary>
+    public async ValueTask<TokenCheck> CheckAsync(string authorization, CancellationToken ct)
+    {
+        var token = BearerToken(authorization);
+        if (token.IsEmpty) return TokenCheck.Fail(authorization.Length == 0 ? NoToken : NotBearer);
+        return await validator.ValidateAsync(token.ToString(), ct);
+    }
+
+    /// <summary>RFC 6750 §3: which scheme, and why, also outside the body.</summary>
+    public static string Challenge(string reason) =>
+        $"Bearer error=\"invalid_token\", error_description=\"{reason.Replace('"', '\'')}\"";
 
     /// <summary>The caller's identity, or null after writing a 401 with the reason.</summary>
     public ValueTask<PeerIdentity?> AuthenticateAsync(HttpContext ctx)
     {
         var header = ctx.Request.Headers.Authorization.ToString();
-        var token = BearerToken(header);
-        if (token.IsEmpty) return RefuseAsync(ctx, header.Length == 0 ? "no bearer token" : "Authorization is not a bearer token");
-        if (validator.TryGetCached(token, out var identity)) return ValueTask.FromResult<PeerIdentity?>(identity);
-        return ValidateSlowAsync(ctx, token.ToString());
+        if (TryCached(header, out var identity)) return ValueTask.FromResult<PeerIdentity?>(identity);
+        return AuthenticateSlowAsync(ctx, header);
     }
 
-    private async ValueTask<PeerIdentity?> ValidateSlowAsync(HttpContext ctx, string token)
+    private async ValueTask<PeerIdentity?> AuthenticateSlowAsync(HttpContext ctx, string header)
     {
-        var check = await validator.ValidateAsync(token, ctx.RequestAborted);
+        var check = await CheckAsync(header, ctx.RequestAborted);
         if (check.IsValid) return check.Identity;
-        return await RefuseAsync(ctx, check.Error!);
-    }
-
-    private static async ValueTask<PeerIdentity?> RefuseAsync(HttpContext ctx, string reason)
-    {
         ServerMetrics.AuthRefused.Inc();
-        // RFC 6750 §3: say which scheme and why, also outside the body.
-        ctx.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{reason.Replace('"', '\'')}\"";
-        await Problems.Unauthorized(reason).ExecuteAsync(ctx);
+        ctx.Response.Headers.WWWAuthenticate = Challenge(check.Error!);
+        await Problems.Unauthorized(check.Error!).ExecuteAsync(ctx);
         return null;
     }
 
-    private static ReadOnlySpan<char> BearerToken(string header)
+    private static ReadOnlySpan<char> BearerToken(ReadOnlySpan<char> header)
     {
-        var span = header.AsSpan().Trim();
+        var span = header.Trim();
         const string scheme = "Bearer ";
         if (span.Length <= scheme.Length || !span.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return default;
         return span[scheme.Length..].Trim();

@@ -19,13 +19,32 @@ public sealed class LibraryLoader(IOptions<ServerOptions> options, TrackStore st
 
         var clock = Stopwatch.StartNew();
         var library = TrackLibrary.Open(folder);
-        var loaded = new List<(TrackManifest, ReadOnlyMemory<byte>)>(library.Tracks.Count);
-        foreach (var manifest in library.Tracks)
+        var loaded = new List<(TrackManifest, ReadOnlyMemory<byte>, FileStream?)>(library.Tracks.Count);
+        try
         {
-            var bytes = await File.ReadAllBytesAsync(library.AudioPath(manifest.Id), ct);
-            if (bytes.LongLength != manifest.ByteLength)
-                throw new InvalidDataException($"track {manifest.Id}: the audio file has {bytes.LongLength} bytes, its manifest says {manifest.ByteLength}");
-            loaded.Add((manifest, bytes));
+            foreach (var manifest in library.Tracks)
+            {
+                // Kept open: the sendfile endpoint sends ranges of this very file, the Kestrel route
+                // slices of the bytes read from it here, so both serve the same bytes.
+                var file = new FileStream(library.AudioPath(manifest.Id), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+                loaded.Add((manifest, ReadOnlyMemory<byte>.Empty, file));
+                if (file.Length != manifest.ByteLength)
+                    throw new InvalidDataException($"track {manifest.Id}: the audio file has {file.Length} bytes, its manifest says {manifest.ByteLength}");
+                var bytes = new byte[file.Length];
+                int read = 0;
+                while (read < bytes.Length)
+                {
+                    int n = await RandomAccess.ReadAsync(file.SafeFileHandle, bytes.AsMemory(read), read, ct);
+                    if (n == 0) throw new InvalidDataException($"track {manifest.Id}: the audio file ended at {read} of {bytes.Length} bytes");
+                    read += n;
+                }
+                loaded[^1] = (manifest, bytes, file);
+            }
+        }
+        catch
+        {
+            foreach (var (_, _, file) in loaded) file?.Dispose();
+            throw;
         }
         store.Load(loaded);
         log.LogInformation("Library {Folder}: {Tracks} tracks, {Megabytes:0.0} MB in memory, loaded in {Ms} ms",

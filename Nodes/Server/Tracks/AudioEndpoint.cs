@@ -1,22 +1,18 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Prometheus;
-using Spotify.Rx.Playback.Tracks;
 using Spotify.Rx.Server.Auth;
 
 namespace Spotify.Rx.Server.Tracks;
 
 /// <summary>
-/// <c>GET /tracks/{id}/audio</c>: the whole track, one <c>Range</c>, or the time form
-/// <c>?from=SECONDS&amp;seconds=15</c> (whole Ogg pages covering the window, per the seek index).
-/// This is the hot path of the system: a cached token, a dictionary lookup, a span parse and
-/// one write of a slice of the in-memory track, with no allocation for the payload.
+/// <c>GET /tracks/{id}/audio</c> on Kestrel: the whole track, one <c>Range</c>, or the time form
+/// <c>?from=SECONDS&amp;seconds=15</c>. What is served is decided by <see cref="AudioParts"/>, which
+/// the sendfile endpoint shares; this class only reads the request and writes the answer: a cached
+/// token, a dictionary lookup, a span parse and one write of a slice of the in-memory track.
 /// </summary>
-public sealed class AudioEndpoint(TrackStore store, BearerAuth auth, IOptions<ServerOptions> options)
+public sealed class AudioEndpoint(AudioParts parts, BearerAuth auth)
 {
-    public const string ContentType = "audio/ogg";
-    private readonly double _maxWindow = options.Value.MaxWindowSeconds;
+    public const string ContentType = AudioParts.ContentType;
 
     public Task ServeAsync(HttpContext ctx)
     {
@@ -32,100 +28,57 @@ public sealed class AudioEndpoint(TrackStore store, BearerAuth auth, IOptions<Se
 
     private Task ServeAuthenticated(HttpContext ctx)
     {
-        var id = ctx.Request.RouteValues["id"] as string ?? "";
-        // Looked up among the manifests' ids only; the id is checked for shape just to say why it failed.
-        var track = store.Find(id);
-        if (track is null)
-            return RefuseAsync(ctx, TrackLibrary.IsValidId(id)
-                ? Problems.NotFound($"no track '{id}'")
-                : Problems.BadRequest("track ids are 1-64 characters of a-z 0-9 -"));
-
-        long length = track.Audio.Length;
         var request = ctx.Request;
         var rangeHeader = request.Headers.Range;
-        ByteRange range;
-        RangeForm form;
-        if (request.QueryString.HasValue && (request.Query.ContainsKey("from") || request.Query.ContainsKey("seconds")))
+        var ask = new AudioAsk
         {
-            if (!StringValues.IsNullOrEmpty(rangeHeader))
-                return RefuseAsync(ctx, Problems.BadRequest("ask by Range or by ?from=&seconds=, not both"));
-            range = TimeWindow(track.Manifest, request.Query["from"], request.Query["seconds"]);
-            form = RangeForm.Time;
-        }
-        else if (StringValues.IsNullOrEmpty(rangeHeader))
+            Id = ctx.Request.RouteValues["id"] as string ?? "",
+            RangeCount = rangeHeader.Count,
+            Range = rangeHeader.Count == 1 ? rangeHeader[0] : default,
+        };
+        if (request.QueryString.HasValue)
         {
-            range = ByteRange.Whole(length);
-            form = RangeForm.Whole;
+            var query = request.Query;
+            if (query.TryGetValue("from", out var from))
+            {
+                ask.FromCount = from.Count;
+                ask.From = from.Count == 1 ? from[0] : default;
+            }
+            if (query.TryGetValue("seconds", out var seconds))
+            {
+                ask.SecondsCount = seconds.Count;
+                ask.Seconds = seconds.Count == 1 ? seconds[0] : default;
+            }
         }
-        else
-        {
-            range = rangeHeader.Count == 1 ? ByteRange.Parse(rangeHeader[0], length)
-                : new ByteRange(RangeOutcome.Multiple, 0, 0, "multiple ranges are not served: ask for one range per request");
-            form = RangeForm.Range;
-        }
-
-        switch (range.Outcome)
-        {
-            case RangeOutcome.Malformed or RangeOutcome.Multiple:
-                return RefuseAsync(ctx, Problems.BadRequest(range.Reason!));
-            case RangeOutcome.Unsatisfiable:
-                ctx.Response.Headers.ContentRange = "bytes */" + length.ToString(CultureInfo.InvariantCulture);
-                return RefuseAsync(ctx, Problems.Of(StatusCodes.Status416RangeNotSatisfiable, "Range not satisfiable", range.Reason!));
-        }
+        var answer = parts.Decide(ask);
 
         var response = ctx.Response;
         var headers = response.Headers;
+        if (answer.IsRefusal)
+        {
+            if (answer.Status == StatusCodes.Status416RangeNotSatisfiable)
+                headers.ContentRange = "bytes */" + answer.Track!.Audio.Length.ToString(CultureInfo.InvariantCulture);
+            return Problems.Of(answer.Status, answer.Title!, answer.Reason!).ExecuteAsync(ctx);
+        }
+
+        var range = answer.Range;
         headers.ContentType = ContentType;
         headers.AcceptRanges = "bytes";
         response.ContentLength = range.Length;
-        if (range.Outcome == RangeOutcome.Partial)
+        if (answer.Status == StatusCodes.Status206PartialContent)
         {
             response.StatusCode = StatusCodes.Status206PartialContent;
-            headers.ContentRange = ContentRange(range.Start, range.End, length);
+            headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {range.Start}-{range.End - 1}/{answer.Track!.Audio.Length}");
         }
-        (form switch { RangeForm.Time => ServerMetrics.AudioTime, RangeForm.Range => ServerMetrics.AudioRange, _ => ServerMetrics.AudioWhole }).Inc(1, Exemplar.None);
-        if (HttpMethods.IsHead(request.Method)) return Task.CompletedTask;
-        // No exemplar: looking one up in the trace context costs more than the count itself.
-        ServerMetrics.AudioBytes.Inc(range.Length, Exemplar.None);
+        bool head = HttpMethods.IsHead(request.Method);
+        AudioParts.Count(answer, head);
+        if (head) return Task.CompletedTask;
 
-        var part = track.Audio.Slice((int)range.Start, (int)range.Length);
+        var part = answer.Track!.Audio.Slice((int)range.Start, (int)range.Length);
         // Kestrel copies the slice into its pooled 4 KiB blocks; nothing is allocated per request.
         // (One contiguous GetSpan(length) measured slower: it rents 512 KiB arrays that the shared pool
         // cannot keep for 64 connections at once.)
         var write = response.BodyWriter.WriteAsync(part, ctx.RequestAborted);
         return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
     }
-
-    /// <summary>The whole pages that cover [from, from + seconds), or why the window is not one.</summary>
-    private ByteRange TimeWindow(TrackManifest manifest, StringValues fromText, StringValues secondsText)
-    {
-        if (!TryParseSeconds(fromText, out var from) || from < 0)
-            return new(RangeOutcome.Malformed, 0, 0, "from must be a number of seconds, at least 0");
-        double seconds = 15;
-        if (!StringValues.IsNullOrEmpty(secondsText) && (!TryParseSeconds(secondsText, out seconds) || seconds <= 0 || seconds > _maxWindow))
-            return new(RangeOutcome.Malformed, 0, 0, $"seconds must be a number above 0 and at most {_maxWindow}");
-        if (from >= manifest.Duration.TotalSeconds)
-            return new(RangeOutcome.Unsatisfiable, 0, 0, $"from={from} is at or past the end of the track ({manifest.Duration.TotalSeconds:0.###} s)");
-        var (start, end) = manifest.ByteRangeFor(TimeSpan.FromSeconds(from), TimeSpan.FromSeconds(seconds));
-        return new(RangeOutcome.Partial, start, end);
-    }
-
-    private static bool TryParseSeconds(StringValues text, out double value)
-    {
-        value = 0;
-        return text.Count == 1
-            && double.TryParse(text[0], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value)
-            && double.IsFinite(value);
-    }
-
-    private static string ContentRange(long start, long end, long length) =>
-        string.Create(CultureInfo.InvariantCulture, $"bytes {start}-{end - 1}/{length}");
-
-    private static Task RefuseAsync(HttpContext ctx, IResult problem)
-    {
-        ServerMetrics.AudioRefused.Inc();
-        return problem.ExecuteAsync(ctx);
-    }
-
-    private enum RangeForm { Whole, Range, Time }
 }

@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+
+namespace Spotify.Rx.Server.Audio;
+
+/// <summary>
+/// Where the sendfile audio endpoint listens (<c>Server:AudioUrl</c>), and what token responses tell
+/// clients about it. Kestrel drops the <c>urls</c> setting as soon as one endpoint is configured in
+/// code, so when the audio endpoint is on, the HTTP endpoints of <c>urls</c> are bound here as well.
+/// </summary>
+public static class AudioEndpointAddress
+{
+    /// <summary>An <c>http://host:port</c> with nothing after the port but an optional <c>/</c>.</summary>
+    public static bool TryParse(string url, out BindingAddress address, out string why)
+    {
+        address = null!;
+        try
+        {
+            address = BindingAddress.Parse(url.Trim());
+        }
+        catch (FormatException e)
+        {
+            why = "is not a URL: " + e.Message;
+            return false;
+        }
+        why = "";
+        if (address.Scheme != "http") why = "must be plain http:// (the endpoint speaks no TLS)";
+        else if (address.IsUnixPipe) why = "must be a TCP address";
+        else if (address.PathBase.Length > 0) why = "must have no path";
+        else if (address.Port is < 1 or > 65535) why = "needs a port";
+        return why.Length == 0;
+    }
+
+    /// <summary>
+    /// Adds the audio endpoint to Kestrel's addresses next to those of <c>urls</c>, and makes the
+    /// endpoint on its port run <see cref="AudioConnectionHandler"/> instead of HTTP. Binding it with
+    /// <c>Listen</c> instead would make Kestrel drop every <c>urls</c> address.
+    /// </summary>
+    public static void Bind(WebApplicationBuilder builder, string audioUrl)
+    {
+        if (!TryParse(audioUrl, out var audio, out var why)) throw new InvalidOperationException($"Server:AudioUrl '{audioUrl}' {why}.");
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "";
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+        {
+            if (listen.IPEndPoint?.Port == audio.Port) listen.UseConnectionHandler<AudioConnectionHandler>();
+        }));
+        // Kestrel reads the hosting addresses only while none are set, so "urls" must be listed here too.
+        builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), audio.ToString()]);
+    }
+
+    /// <summary>
+    /// The URL to tell a client: the configured one, except that a wildcard host (<c>0.0.0.0</c>,
+    /// <c>*</c>) is replaced by the host the client reached the server at.
+    /// </summary>
+    public static string? Advertised(string? audioUrl, string? requestHost)
+    {
+        if (string.IsNullOrWhiteSpace(audioUrl) || !TryParse(audioUrl, out var audio, out _)) return null;
+        var host = audio.Host;
+        if (IsWildcard(host))
+        {
+            if (string.IsNullOrEmpty(requestHost)) return null;
+            // Host header "name:port" or "[v6]:port": keep the name, use the audio port.
+            host = requestHost.StartsWith('[') ? requestHost[..(requestHost.IndexOf(']') + 1)]
+                : requestHost.Split(':')[0];
+        }
+        return $"http://{host}:{audio.Port}";
+    }
+
+    private static bool IsWildcard(string host) =>
+        host is "*" or "+" or "0.0.0.0" or "[::]" or "::";
+}
