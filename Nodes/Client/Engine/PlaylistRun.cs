@@ -111,11 +111,11 @@ internal sealed class PlaylistRun : IDisposable
         switch (step)
         {
             case PrefetchFromPeers p:
-                _s.Events.Add("prefetch", $"{p.TrackId} from peers (30 s left)");
+                _s.Events.Add("prefetch", $"{p.TrackId} from peers (30 s left)", p);
                 Ensure(p.TrackId);
                 break;
             case PrefetchFromServer p:
-                _s.Events.Add("prefetch", $"{p.TrackId}: first {p.Length.TotalSeconds:0}s from the server (10 s left)");
+                _s.Events.Add("prefetch", $"{p.TrackId}: first {p.Length.TotalSeconds:0}s from the server (10 s left)", p);
                 var entry = Ensure(p.TrackId);
                 _ = entry.Download.ContinueWith(t =>
                 {

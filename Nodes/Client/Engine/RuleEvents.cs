@@ -32,9 +32,14 @@ public sealed class RuleEvents
 
     public IReadOnlyList<string> Recent { get { lock (_gate) return _recent.ToArray(); } }
 
-    public void Add(string kind, string detail)
+    /// <summary>
+    /// Records a rule firing; <paramref name="data"/> is the rule's own decision when there is one
+    /// (e.g. a <c>PrefetchStep</c> with the time left it was decided on), for watchers that check
+    /// what the rule saw rather than when its effect was noticed.
+    /// </summary>
+    public void Add(string kind, string detail, object? data = null)
     {
-        var e = new RuleEvent(_clock.Now, kind, detail);
+        var e = new RuleEvent(_clock.Now, kind, detail, data);
         lock (_gate)
         {
             _recent.AddLast($"{e.At:HH:mm:ss.f} {kind}: {detail}");
@@ -45,5 +50,8 @@ public sealed class RuleEvents
     }
 }
 
-/// <summary>One rule firing: <see cref="Kind"/> is a short word (fallback, prefetch, stutter, pause, resume ...).</summary>
-public sealed record RuleEvent(DateTimeOffset At, string Kind, string Detail);
+/// <summary>
+/// One rule firing: <see cref="Kind"/> is a short word (fallback, prefetch, stutter, pause, resume ...);
+/// <see cref="Data"/> the decision that fired, where the rule has one.
+/// </summary>
+public sealed record RuleEvent(DateTimeOffset At, string Kind, string Detail, object? Data = null);

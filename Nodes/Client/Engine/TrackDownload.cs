@@ -6,6 +6,8 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Spotify.Rx.Client.Http;
 using Spotify.Rx.Playback.Tracks;
+using Spotify.Rx.Streams;
+using Spotify.Rx.Streams.Rules;
 using Spotify.Rx.Streams.Scheduling;
 using Spotify.Rx.Wire;
 using Spotify.Rx.Wire.Overlay;
@@ -39,6 +41,7 @@ internal sealed class TrackDownload : IDisposable
     private DateTimeOffset _serverPausedUntil = DateTimeOffset.MinValue;
     private FetchMode _mode = FetchMode.Peers;
     private int _playhead;
+    private TimeSpan _playheadTime;
     private bool _allowServer = true;
     private long _serverBytes, _peerBytes, _cacheBytes;
 
@@ -90,16 +93,25 @@ internal sealed class TrackDownload : IDisposable
     /// <summary>Where the player reads: fetching goes in playback order from here.</summary>
     public TimeSpan Playhead
     {
-        set { lock (_gate) _playhead = Manifest.ChunkIndexOf(Manifest.OffsetOf(value)); }
+        set
+        {
+            var chunk = Manifest.ChunkIndexOf(Manifest.OffsetOf(value));
+            lock (_gate) (_playhead, _playheadTime) = (chunk, value);
+        }
     }
+
+    private int PlayheadChunk { get { lock (_gate) return _playhead; } }
 
     /// <summary>How far audio can be decoded from <paramref name="position"/> with the bytes here.</summary>
     public TimeSpan PlayableUntil(TimeSpan position)
     {
+        lock (_gate) return PlayableUntilHeld(position);
+    }
+
+    private TimeSpan PlayableUntilHeld(TimeSpan position)
+    {
         var from = Manifest.OffsetOf(position);
-        int end;
-        lock (_gate) end = _chunks.ContiguousEnd(Manifest.ChunkIndexOf(from));
-        var contiguous = Math.Min(Manifest.ByteLength, (long)end * Manifest.ChunkSize);
+        var contiguous = Math.Min(Manifest.ByteLength, (long)_chunks.ContiguousEnd(Manifest.ChunkIndexOf(from)) * Manifest.ChunkSize);
         return contiguous <= from ? position : Max(position, Manifest.PlayableUntil(contiguous));
     }
 
@@ -170,6 +182,11 @@ internal sealed class TrackDownload : IDisposable
             if (!_allowServer && peers.Count == 0) return;
             var serverOk = _allowServer && now >= _serverPausedUntil;
             if (!serverOk && _mode != FetchMode.Peers) return;
+            // The fallback decision reaches this download a moment after the data that ended it: the
+            // fetch that lands lifts the level back to 10 s and pumps at once, while rule 3's "peers"
+            // is still on its way. Asked with the level as it is now, the rule says whether another 15 s
+            // from the server are wanted; a stale fallback asks for nothing.
+            if (_mode == FetchMode.ServerFallback && ServerFallback.Decide(LevelNow()) == DataSource.Peers) return;
             decided = _chunks.Next(_playhead, peers, _mode).ToList();
             if (!serverOk)
             {
@@ -254,6 +271,8 @@ internal sealed class TrackDownload : IDisposable
         {
             var (start, _) = Manifest.ChunkRange(first);
             var (_, end) = Manifest.ChunkRange(first + count - 1);
+            _s.Log.LogDebug("server asked for chunks {First}..{Last} of {Track} ({Mode}, playhead chunk {Playhead}, {Peers} peers)",
+                first, first + count - 1, TrackId, Mode, PlayheadChunk, KnownPeers);
             var bytes = await _s.Server.RangeAsync(TrackId, start, end, _stop.Token);
             if (bytes.LongLength != end - start) throw new InvalidDataException($"server sent {bytes.Length} bytes for {end - start}");
             for (var c = first; c < first + count; c++)
@@ -282,6 +301,13 @@ internal sealed class TrackDownload : IDisposable
             }
         }
         Pump();
+    }
+
+    /// <summary>The buffer level at the playhead last reported, from the chunks held now (under the lock).</summary>
+    private BufferLevel LevelNow()
+    {
+        var until = PlayableUntilHeld(_playheadTime);
+        return new BufferLevel(until - _playheadTime, until >= Manifest.Duration);
     }
 
     /// <summary>Keeps a verified chunk; false if it was here already (a duplicate from a late peer).</summary>

@@ -81,8 +81,15 @@ internal sealed class TrackPlayback : IDisposable
         var requests = new BehaviorSubject<PlayRequest>(new PlayRequest(TrackId, Start));
         _rules.Add(RandomAccessStart.Source(requests, level, _s.Scheduler).ObserveOn(_s.Scheduler).Subscribe(OnStartStep));
 
-        // Rules 3 and 4 decide where the current track comes from.
-        _rules.Add(ServerFallback.Source(level, _s.Scheduler)
+        // Rules 3 and 4 decide where the current track comes from. Rule 3 is about a level that *falls*
+        // below 10 s: a play starts at 0 with rule 1's 15 s from the server in flight, and judged from
+        // there the fallback fired at once, asked the server again when those 15 s landed and kept the
+        // peers off the chunks after them (docs/CLIENT.md, "Peer share"). So the fallback watches the
+        // level from the moment it first stands at 10 s or the track is whole.
+        var fallen = level.SkipWhile(l => ServerFallback.Decide(l) == DataSource.Server);
+        _rules.Add(fallen.Take(1).Where(l => !l.TrackComplete).ObserveOn(_s.Scheduler).Subscribe(l =>
+            _s.Events.Add("peers", $"{TrackId} start buffered to {l.Ahead.TotalSeconds:0.0}s: peers resume for the rest", l)));
+        _rules.Add(ServerFallback.Source(fallen, _s.Scheduler).StartWith(DataSource.Peers)
             .CombineLatest(StutterStop.Source(stutters, level, _s.Scheduler), (source, stutter) => (source, stutter))
             .ObserveOn(_s.Scheduler)
             .Subscribe(d => OnSourceDecision(d.source, d.stutter)));
@@ -93,7 +100,7 @@ internal sealed class TrackPlayback : IDisposable
         _rules.Add(stutters.ObserveOn(_s.Scheduler).Subscribe(st =>
         {
             Interlocked.Increment(ref _stutters);
-            _s.Events.Add("stutter", $"{TrackId} at {st.Position.TotalSeconds:0.0}s: uploads stopped, server only");
+            _s.Events.Add("stutter", $"{TrackId} at {st.Position.TotalSeconds:0.0}s: uploads stopped, server only", st);
         }));
         _rules.Add(positions.Subscribe(p => _download.Playhead = p.Position, () => _ended.TrySetResult()));
         _rules.Add(stutters.Connect());
@@ -135,7 +142,14 @@ internal sealed class TrackPlayback : IDisposable
         var mode = stutter == StutterMode.Recovering ? FetchMode.ServerOnly
             : fallback == DataSource.Server ? FetchMode.ServerFallback
             : FetchMode.Peers;
-        if (stutter == StutterMode.Recovering) _uploadsStopped ??= _s.Servable.StopUploads();
+        if (stutter == StutterMode.Recovering)
+        {
+            if (_uploadsStopped is null)
+            {
+                _uploadsStopped = _s.Servable.StopUploads();
+                _s.Events.Add("uploads", $"{TrackId} stuttered: all uploads stopped until it is fully buffered");
+            }
+        }
         else if (_uploadsStopped is not null)
         {
             _uploadsStopped.Dispose();

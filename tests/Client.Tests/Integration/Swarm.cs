@@ -15,7 +15,8 @@ namespace Spotify.Rx.Client.Tests.Integration;
 /// <summary>
 /// A real main server and tracker on free 127.0.0.1 ports, over a generated library of tracks
 /// long enough that the first 15 s from the server are a small part of each; clients are
-/// started per test at a high speed factor.
+/// started per test at a high speed factor. A mirror (a second main server over the same library
+/// and signing key) lets one client lose its server while the others keep theirs.
 /// </summary>
 public sealed class Swarm : IAsyncLifetime
 {
@@ -40,7 +41,8 @@ public sealed class Swarm : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Library = await SampleLibrary.EnsureAsync(Path.Combine(_root, "library"), LibraryOptions);
+        // A fourth track for what must be cached nowhere else in a test class (the prefetch test's next track).
+        Library = await SampleLibrary.EnsureAsync(Path.Combine(_root, "library"), LibraryOptions with { Count = 4 });
         await StartServerAsync(FreePort.Get());
         await StartTrackerAsync(FreePort.Get());
     }
@@ -61,14 +63,32 @@ public sealed class Swarm : IAsyncLifetime
     public async Task StartServerAsync(int port)
     {
         ServerUrl = new Uri($"http://127.0.0.1:{port}");
-        _server = ServerApp.Build(["--urls", ServerUrl.ToString()], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _server = await StartMainServerAsync(ServerUrl);
+    }
+
+    /// <summary>
+    /// A second main server on <paramref name="port"/> over the same library and signing key, so its
+    /// tokens are good everywhere; stop it (StopAsync, DisposeAsync) and call this again on the same
+    /// port to bring it back.
+    /// </summary>
+    public async Task<WebApplication> StartMirrorAsync(int port)
+    {
+        var mirror = await StartMainServerAsync(new Uri($"http://127.0.0.1:{port}"));
+        lock (_owned) _owned.Add(mirror);
+        return mirror;
+    }
+
+    private async Task<WebApplication> StartMainServerAsync(Uri url)
+    {
+        var server = ServerApp.Build(["--urls", url.ToString()], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Server:LibraryFolder"] = Path.Combine(_root, "library"),
             ["Server:SigningKeyFile"] = Path.Combine(_root, "keys", "signing.pem"),
             ["Server:DemoAccount"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         }));
-        await _server.StartAsync();
+        await server.StartAsync();
+        return server;
     }
 
     public async Task StopServerAsync()
@@ -89,11 +109,13 @@ public sealed class Swarm : IAsyncLifetime
 
     public string TrackId(int index) => Library.Tracks[index].Id;
 
-    public async Task<ClientNode> ClientAsync(string peerId, CachePolicy cache = CachePolicy.Lru, double speed = Speed, TimeSpan? cacheLifetime = null)
+    public async Task<ClientNode> ClientAsync(string peerId, CachePolicy cache = CachePolicy.Lru, double speed = Speed, TimeSpan? cacheLifetime = null,
+        Uri? server = null, TimeSpan? idleTimeout = null)
     {
         var client = await ClientNode.StartAsync(new ClientOptions
         {
-            ServerUrl = ServerUrl,
+            ServerUrl = server ?? ServerUrl,
+            IdleTimeout = idleTimeout,
             TrackerUrl = TrackerUrl,
             PeerId = peerId,
             Cache = cache,
@@ -110,6 +132,7 @@ public sealed class Swarm : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Clients first, while their servers still answer; a mirror stopped by its test is disposed again harmlessly.
         foreach (var c in _owned) await c.DisposeAsync();
         if (_tracker is not null) await _tracker.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
