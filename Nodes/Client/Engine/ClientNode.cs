@@ -92,6 +92,9 @@ public sealed class ClientNode : IAsyncDisposable
     /// <summary>Every rule as it fires (fallback, prefetch, stutter, pause ...).</summary>
     public IObservable<RuleEvent> Events => _s.Events.All;
 
+    /// <summary>Every overlay connection that ends, with its typed reason (rule 6's idle close among them).</summary>
+    public IObservable<ConnectionClosed> ConnectionsClosed => _s.Overlay.Closed;
+
     /// <summary>The reports of every play so far, for a summary on exit.</summary>
     public IReadOnlyList<PlayReport> Reports { get { lock (_reports) return _reports.ToArray(); } }
 
