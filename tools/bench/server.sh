@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Main server vs nginx, one run on this machine (issue 4): the same track file, the same byte
-# ranges, wrk with keep-alive. Ours gets a valid bearer token on every request.
+# ranges, wrk with keep-alive. Ours is measured twice: the Kestrel route (/tracks/{id}/audio on the
+# main port) and the sendfile endpoint (Server:AudioUrl, same path, zero copy). Ours gets a valid
+# bearer token on every request.
 #
 #   bash tools/bench/server.sh                 # sample library in data/library (generated on first start)
 #   LIBRARY=/path/to/lib DURATION=20s ROUNDS=5 bash tools/bench/server.sh
 #
-# Prints requests/s of both servers side by side with the ratio and the issue's target.
+# Prints requests/s of nginx and both of ours side by side, each ratio to nginx and the issue's target.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -45,9 +47,12 @@ dotnet build -c Release Nodes/Server -nologo -v q -clp:ErrorsOnly >/dev/null || 
 
 ours_port=$(free_port)
 ours="http://127.0.0.1:$ours_port"
-echo "== starting the server on $ours (library: $LIBRARY)"
+audio_port=$(free_port)
+while [ "$audio_port" = "$ours_port" ]; do audio_port=$(free_port); done
+audio="http://127.0.0.1:$audio_port"
+echo "== starting the server on $ours, sendfile endpoint on $audio (library: $LIBRARY)"
 (cd "$root" && exec dotnet Nodes/Server/bin/Release/net10.0/Spotify.Rx.Server.dll \
-   --urls "$ours" --Server:SigningKeyFile="$work/server-signing.pem" \
+   --urls "$ours" --Server:AudioUrl="$audio" --Server:SigningKeyFile="$work/server-signing.pem" \
    $( [ "$LIBRARY" != data/library ] && echo "--Server:LibraryFolder=$LIBRARY" ) \
    --Logging:LogLevel:Default=Warning --Logging:LogLevel:Spotify.Rx=Information) >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -103,8 +108,10 @@ check() { # url range [auth]
 for part in $SMALL $LARGE; do
   r="$offset-$((offset + part - 1))"
   a=$(check "$ours/tracks/$track/audio" "$r" "$token"); sum_a=$(sha256sum <"$work/body")
+  s=$(check "$audio/tracks/$track/audio" "$r" "$token"); sum_s=$(sha256sum <"$work/body")
   b=$(check "$theirs/$track.opus" "$r"); sum_b=$(sha256sum <"$work/body")
-  [ "$a" = 206 ] && [ "$b" = 206 ] && [ "$sum_a" = "$sum_b" ] || { echo "servers disagree on $r: $a/$b"; exit 1; }
+  [ "$a" = 206 ] && [ "$s" = 206 ] && [ "$b" = 206 ] && [ "$sum_a" = "$sum_b" ] && [ "$sum_s" = "$sum_b" ] \
+    || { echo "servers disagree on $r: kestrel $a, sendfile $s, nginx $b"; exit 1; }
 done
 
 lua() { # name range [token]
@@ -128,6 +135,8 @@ echo "wrk.headers[\"Authorization\"] = \"Bearer $token\"" >"$work/ours-time.lua"
 echo "== warming up"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/ours-small.lua" "$ours/tracks/$track/audio" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/ours-large.lua" "$ours/tracks/$track/audio" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/ours-small.lua" "$audio/tracks/$track/audio" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/ours-large.lua" "$audio/tracks/$track/audio" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s "$work/nginx-small.lua" "$theirs/$track.opus" >/dev/null
 
 echo "== measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, keep-alive, $ROUNDS rounds alternating servers (median kept)"
@@ -138,20 +147,27 @@ for round in $(seq 1 "$ROUNDS"); do
   runs[n_large]+=" $(run "$theirs/$track.opus" nginx-large)"
   runs[o_large]+=" $(run "$ours/tracks/$track/audio" ours-large)"
   runs[o_time]+=" $(run "$ours/tracks/$track/audio?from=20&seconds=15" ours-time)"
-  echo "   round $round: 16 KiB nginx/ours ${runs[n_small]##* }/${runs[o_small]##* }  300 kB nginx/ours ${runs[n_large]##* }/${runs[o_large]##* }  time form ${runs[o_time]##* }  (load $(cut -d' ' -f1 /proc/loadavg))"
+  runs[s_small]+=" $(run "$audio/tracks/$track/audio" ours-small)"
+  runs[s_large]+=" $(run "$audio/tracks/$track/audio" ours-large)"
+  runs[s_time]+=" $(run "$audio/tracks/$track/audio?from=20&seconds=15" ours-time)"
+  echo "   round $round: 16 KiB nginx/kestrel/sendfile ${runs[n_small]##* }/${runs[o_small]##* }/${runs[s_small]##* }" \
+       " 300 kB ${runs[n_large]##* }/${runs[o_large]##* }/${runs[s_large]##* }" \
+       " time form kestrel/sendfile ${runs[o_time]##* }/${runs[s_time]##* }  (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 median() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 n_small=$(median "${runs[n_small]}"); o_small=$(median "${runs[o_small]}")
 n_large=$(median "${runs[n_large]}"); o_large=$(median "${runs[o_large]}")
 o_time=$(median "${runs[o_time]}")
+s_small=$(median "${runs[s_small]}"); s_large=$(median "${runs[s_large]}"); s_time=$(median "${runs[s_time]}")
 
-row() { printf '%-28s %12s %12s %8s %8s\n' "$@"; }
+row() { printf '%-28s %12s %14s %8s %14s %8s %8s\n' "$@"; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}x')"; }
 echo
-row "part" "nginx req/s" "ours req/s" "ratio" "target"
-row "16 KiB (Range)" "$n_small" "$o_small" "$(ratio "$o_small" "$n_small")" ">=0.8x"
-row "15 s = 300000 B (Range)" "$n_large" "$o_large" "$(ratio "$o_large" "$n_large")" ">=1.0x"
-row "15 s (?from=20&seconds=15)" "$n_large" "$o_time" "$(ratio "$o_time" "$n_large")" "-"
+row "part" "nginx req/s" "kestrel req/s" "ratio" "sendfile req/s" "ratio" "target"
+row "16 KiB (Range)" "$n_small" "$o_small" "$(ratio "$o_small" "$n_small")" "$s_small" "$(ratio "$s_small" "$n_small")" ">=0.8x"
+row "15 s = 300000 B (Range)" "$n_large" "$o_large" "$(ratio "$o_large" "$n_large")" "$s_large" "$(ratio "$s_large" "$n_large")" ">=1.0x"
+row "15 s (?from=20&seconds=15)" "$n_large" "$o_time" "$(ratio "$o_time" "$n_large")" "$s_time" "$(ratio "$s_time" "$n_large")" "-"
 echo
-echo "(nginx: sendfile, $(nproc) workers, access log off; ours: Release, token checked on every request;"
+echo "(kestrel: /tracks/{id}/audio on the main port; sendfile: the same path on Server:AudioUrl;"
+echo " nginx: sendfile, $(nproc) workers, access log off; ours: Release, token checked on every request;"
 echo " wrk runs on the same $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
