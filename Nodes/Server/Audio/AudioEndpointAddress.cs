@@ -27,8 +27,14 @@ public static class AudioEndpointAddress
         if (address.Scheme != "http") why = "must be plain http:// (the endpoint speaks no TLS)";
         else if (address.IsUnixPipe) why = "must be a TCP address";
         else if (address.PathBase.Length > 0) why = "must have no path";
-        else if (address.Port is < 1 or > 65535) why = "needs a port";
+        else if (address.Port is < 1 or > 65535 || !NamesPort(url.Trim())) why = "needs a port";
         return why.Length == 0;
+    }
+
+    private static bool NamesPort(string url)
+    {
+        var authority = url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..].Split('/')[0];
+        return authority.IndexOf(':', authority.LastIndexOf(']') + 1) >= 0;
     }
 
     /// <summary>
@@ -38,7 +44,8 @@ public static class AudioEndpointAddress
     /// </summary>
     public static void Bind(WebApplicationBuilder builder, string audioUrl)
     {
-        if (!TryParse(audioUrl, out var audio, out var why)) throw new InvalidOperationException($"Server:AudioUrl '{audioUrl}' {why}.");
+        // A bad URL is reported by ServerOptionsValidator when the host starts, with every other bad setting.
+        if (!TryParse(audioUrl, out var audio, out _)) return;
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "";
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
         {

@@ -27,12 +27,17 @@ public sealed class ServerFixture : IAsyncLifetime
     public string LibraryFolder => Path.Combine(_root, "library");
     public string KeyFile => Path.Combine(_root, "keys", "server-signing.pem");
     public Uri BaseAddress { get; private set; } = null!;
+    /// <summary>The sendfile audio endpoint (<c>Server:AudioUrl</c>) of the same server.</summary>
+    public Uri AudioAddress { get; private set; } = null!;
     public string Token { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         await TestTracks.WriteAsync(LibraryFolder, TrackIds);
-        (_app, BaseAddress) = await StartAsync(Settings(LibraryFolder, KeyFile));
+        var settings = Settings(LibraryFolder, KeyFile);
+        AudioAddress = new Uri($"http://127.0.0.1:{FreePort.Get()}");
+        settings["Server:AudioUrl"] = AudioAddress.ToString();
+        (_app, BaseAddress) = await StartAsync(settings);
         using var http = Client();
         var response = await http.PostAsJsonAsync("/auth/token", new TokenRequest(User, Password, PeerId));
         response.EnsureSuccessStatusCode();
@@ -55,6 +60,14 @@ public sealed class ServerFixture : IAsyncLifetime
     }
 
     public HttpClient Authorized(HttpMessageHandler? handler = null) => Client(Token, handler);
+
+    /// <summary>A client of the sendfile endpoint with the token set.</summary>
+    public HttpClient AudioClient(string? token = null, HttpMessageHandler? handler = null)
+    {
+        var http = Client(token ?? Token, handler);
+        http.BaseAddress = AudioAddress;
+        return http;
+    }
 
     public byte[] AudioFile(string id) => File.ReadAllBytes(Path.Combine(LibraryFolder, id + ".opus"));
 
