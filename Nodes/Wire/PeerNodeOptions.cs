@@ -29,6 +29,11 @@ public sealed record PeerNodeOptions
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>REQUESTs kept queued per peer: a 100 MB cache's worth of one track is far below it.</summary>
     public int MaxQueuedRequests { get; init; } = 4096;
+    /// <summary>
+    /// How long a peer that sent a corrupt chunk stays dropped: neither dialed again (by its endpoint)
+    /// nor accepted (by its peer id), so a tracker that still lists it cannot bring it back.
+    /// </summary>
+    public TimeSpan CorruptPeerDrop { get; init; } = TimeSpan.FromHours(1);
     /// <summary>How often the overlay observable re-samples byte counters between opens and closes.</summary>
     public TimeSpan OverlaySampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -257,6 +257,11 @@ internal sealed partial class PeerConnection
             Close(CloseReason.Unauthenticated, "a node does not connect to itself");
             return false;
         }
+        if (_node.IsDropped(peer))
+        {
+            Close(CloseReason.CorruptChunk, $"{peer} was dropped for a corrupt chunk");
+            return false;
+        }
         if (_node.IsConnected(peer) && !_node.Supersedes(Direction, peer))
         {
             Close(CloseReason.DuplicateConnection, $"already connected to {peer}");

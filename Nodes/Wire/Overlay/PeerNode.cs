@@ -33,6 +33,8 @@ public sealed class PeerNode : IAsyncDisposable
     private readonly ISubject<Unit> _changes = Subject.Synchronize(new Subject<Unit>());
     private readonly ISubject<ConnectionClosed> _closed = Subject.Synchronize(new Subject<ConnectionClosed>());
     private readonly ISubject<PeerBusy> _busy = Subject.Synchronize(new Subject<PeerBusy>());
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _droppedPeers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<IPEndPoint, DateTimeOffset> _droppedEndpoints = new();
     private readonly CancellationTokenSource _stop = new();
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -109,6 +111,8 @@ public sealed class PeerNode : IAsyncDisposable
     {
         foreach (var c in _byPeer.Values)
             if (c.ListenEndpoint.Equals(endpoint) && !c.IsClosed) return c.PeerId!;
+        if (Dropped(_droppedEndpoints, endpoint))
+            throw new PeerConnectException(CloseReason.CorruptChunk, $"the peer at {endpoint} was dropped for a corrupt chunk");
         var lease = Connections.TryOpen(out var refusal);
         if (lease is null)
         {
@@ -151,6 +155,17 @@ public sealed class PeerNode : IAsyncDisposable
     }
 
     public bool IsConnected(string peerId) => _byPeer.TryGetValue(peerId, out var c) && !c.IsClosed;
+
+    /// <summary>Whether <paramref name="peerId"/> sent this node a corrupt chunk within <see cref="PeerNodeOptions.CorruptPeerDrop"/>.</summary>
+    public bool IsDropped(string peerId) => Dropped(_droppedPeers, peerId);
+
+    private bool Dropped<TKey>(ConcurrentDictionary<TKey, DateTimeOffset> dropped, TKey key) where TKey : notnull
+    {
+        if (!dropped.TryGetValue(key, out var until)) return false;
+        if (Scheduler.Now < until) return true;
+        dropped.TryRemove(new KeyValuePair<TKey, DateTimeOffset>(key, until));
+        return false;
+    }
 
     /// <summary>
     /// Asks the neighbours who has <paramref name="trackId"/> fully cached; they ask theirs once
@@ -266,6 +281,13 @@ public sealed class PeerNode : IAsyncDisposable
     {
         _all.TryRemove(connection, out _);
         var registered = connection.PeerId is { } peer && _byPeer.TryRemove(new KeyValuePair<string, PeerConnection>(peer, connection));
+        if (reason == CloseReason.CorruptChunk && connection.PeerId is { } liar)
+        {
+            // Dropped, not only disconnected: a peer whose data failed its hash once is not asked again.
+            var until = Scheduler.Now + Options.CorruptPeerDrop;
+            _droppedPeers[liar] = until;
+            _droppedEndpoints[connection.ListenEndpoint] = until;
+        }
         Report(new ConnectionClosed(connection.PeerId, connection.Remote, connection.Direction, reason, detail, Scheduler.Now));
         if (registered) _changes.OnNext(Unit.Default);
     }
