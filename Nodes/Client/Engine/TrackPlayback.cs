@@ -70,11 +70,19 @@ internal sealed class TrackPlayback : IDisposable
         // no lock of its own while calling out. Two Synchronize gates around a Merge (the earlier design)
         // took the gate and Merge's lock in opposite orders on the two inputs and deadlocked (docs/CLIENT.md).
         var positions = _clock.Positions.ObserveOn(_loop).Publish();
+        var level = _level.AsObservable();
+
+        // Rule 5: pause exactly where the data ran out, resume there. Subscribed before the level is
+        // derived from the same positions, so each position reaches the rule before the level computed
+        // from it: the other order paired a level of 0 (at the end of the data) with the position before
+        // it, paused there, found data there, resumed at once and ran into the end again, a pause and a
+        // stutter on every clock tick of a stall.
+        _rules.Add(UnderrunPause.Source(positions, level, _s.Scheduler).ObserveOn(_s.Scheduler).Subscribe(OnCommand));
+
         var contiguousEnd = positions.Select(_ => Unit.Default).Merge(_download.Progress.ObserveOn(_loop))
             .Select(_ => _download.PlayableUntil(_clock.Current.Position));
         _rules.Add(BufferLevels.Source(positions.Select(p => p.Position), contiguousEnd, _download.Manifest.Duration)
             .Subscribe(_level.OnNext));
-        var level = _level.AsObservable();
         var stutters = Stutters.Source(positions).Publish();
 
         // Rule 1: the three fetches at once, then playback from the first decodable packet.
@@ -93,9 +101,6 @@ internal sealed class TrackPlayback : IDisposable
             .CombineLatest(StutterStop.Source(stutters, level, _s.Scheduler), (source, stutter) => (source, stutter))
             .ObserveOn(_s.Scheduler)
             .Subscribe(d => OnSourceDecision(d.source, d.stutter)));
-
-        // Rule 5: pause exactly where the data ran out, resume there.
-        _rules.Add(UnderrunPause.Source(positions, level, _s.Scheduler).ObserveOn(_s.Scheduler).Subscribe(OnCommand));
 
         _rules.Add(stutters.ObserveOn(_s.Scheduler).Subscribe(st =>
         {
@@ -173,11 +178,11 @@ internal sealed class TrackPlayback : IDisposable
         {
             case Pause p:
                 Interlocked.Increment(ref _pauses);
-                _s.Events.Add("pause", $"{TrackId} underrun at {p.At.TotalSeconds:0.00}s (pause {p.Number})");
+                _s.Events.Add("pause", $"{TrackId} underrun at {p.At.TotalSeconds:0.00}s (pause {p.Number})", p);
                 _clock.Pause(p.At);
                 break;
             case Resume r:
-                _s.Events.Add("resume", $"{TrackId} from {r.At.TotalSeconds:0.00}s after {r.Stalled.TotalMilliseconds:0} ms");
+                _s.Events.Add("resume", $"{TrackId} from {r.At.TotalSeconds:0.00}s after {r.Stalled.TotalMilliseconds:0} ms", r);
                 _clock.Resume(r.At);
                 break;
         }
