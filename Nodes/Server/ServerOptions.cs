@@ -59,6 +59,12 @@ public sealed class ServerOptions
     /// <summary>How long a connection to the audio endpoint may wait for its next complete request head.</summary>
     public TimeSpan AudioKeepAliveTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Linux: try each response first with direct send(MSG_MORE) + sendfile(2) calls on the socket,
+    /// leaving to SendPacketsAsync only what the socket cannot take at once. Off: SendPacketsAsync for all.
+    /// </summary>
+    public bool AudioSendfileFastPath { get; set; } = true;
+
     public string ResolvedLibraryFolder => string.IsNullOrWhiteSpace(LibraryFolder) ? SampleLibraryFolder : LibraryFolder;
     public bool UsesSampleLibrary => string.IsNullOrWhiteSpace(LibraryFolder);
 }

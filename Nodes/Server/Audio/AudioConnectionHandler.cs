@@ -25,6 +25,7 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
     private readonly TimeSpan _keepAlive = options.Value.AudioKeepAliveTimeout;
     private readonly AudioParts _parts = parts;
     private readonly BearerAuth _auth = auth;
+    private readonly bool _fastPath = options.Value.AudioSendfileFastPath && LinuxSendfile.IsAvailable;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -61,6 +62,7 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
         private readonly byte[] _responseHead = ArrayPool<byte>.Shared.Rent(HeadBufferBytes);
         private readonly PacketSender _sender = new();
         private readonly SendPacketsElement[] _packets = new SendPacketsElement[2];
+        private readonly SendPacketsElement[] _filePacket = new SendPacketsElement[1];
         private ArrayBufferWriter<byte>? _problem;
 
         public async Task RunAsync()
@@ -165,9 +167,27 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
                 await socket.SendAsync(_responseHead.AsMemory(0, headLength), SocketFlags.None);
             else if (track.File is { } file)
             {
-                _packets[0] = new SendPacketsElement(_responseHead, 0, headLength);
-                _packets[1] = new SendPacketsElement(file, range.Start, checked((int)range.Length));
-                await _sender.SendAsync(socket, _packets);
+                long offset = range.Start;
+                int headSent = 0;
+                if (owner._fastPath)
+                {
+                    (headSent, offset) = LinuxSendfile.SendNow(socket, _responseHead, headLength, file.SafeFileHandle, range.Start, range.Length);
+                    if (offset == range.End) return;
+                }
+                // The socket is full (or no fast path): SendPacketsAsync sends the rest when it drains,
+                // on Linux with sendfile(2) at an explicit offset as well.
+                var packets = _packets;
+                if (headSent < headLength)
+                {
+                    packets[0] = new SendPacketsElement(_responseHead, headSent, headLength - headSent);
+                    packets[1] = new SendPacketsElement(file, offset, checked((int)(range.End - offset)));
+                }
+                else
+                {
+                    packets = _filePacket;
+                    packets[0] = new SendPacketsElement(file, offset, checked((int)(range.End - offset)));
+                }
+                await _sender.SendAsync(socket, packets);
             }
             else
             {

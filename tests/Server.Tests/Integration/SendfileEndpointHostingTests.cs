@@ -32,6 +32,24 @@ public class SendfileEndpointHostingTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Without_the_linux_fast_path_send_packets_alone_serves_the_same_bytes()
+    {
+        var settings = ServerFixture.Settings(server.LibraryFolder, server.KeyFile);
+        var audio = new Uri($"http://127.0.0.1:{FreePort.Get()}");
+        settings["Server:AudioUrl"] = audio.ToString();
+        settings["Server:AudioSendfileFastPath"] = "false";
+        var (app, _) = await ServerFixture.StartAsync(settings);
+        await using (app)
+        {
+            var file = server.AudioFile("cirrus-3");
+            await using var raw = await RawHttp.ConnectAsync(audio);
+            await raw.SendAsync(RawHttp.Get("/tracks/cirrus-3/audio", server.Token) + RawHttp.Get("/tracks/cirrus-3/audio", server.Token, "bytes=1000-17383"));
+            Assert.Equal(file, (await raw.ReadResponseAsync()).Body);
+            Assert.Equal(file[1000..17384], (await raw.ReadResponseAsync()).Body);
+        }
+    }
+
+    [Fact]
     public async Task Without_an_audio_url_the_token_response_names_no_endpoint_and_the_kestrel_route_serves()
     {
         var (app, baseAddress) = await ServerFixture.StartAsync(ServerFixture.Settings(server.LibraryFolder, server.KeyFile));
