@@ -64,6 +64,7 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
         private readonly SendPacketsElement[] _packets = new SendPacketsElement[2];
         private readonly SendPacketsElement[] _filePacket = new SendPacketsElement[1];
         private ArrayBufferWriter<byte>? _problem;
+        private CancellationTokenSource? _deadline;
 
         public async Task RunAsync()
         {
@@ -71,6 +72,10 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
             // One deadline for the next complete request head: the keep-alive idle time and a bound on a
             // head that trickles in. Server shutdown cancels it too, so idle connections close at once.
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            _deadline = deadline;
+            // A deadline that passes while a response is being sent (a client that stopped reading)
+            // has nothing to cancel but the connection itself.
+            using var abort = deadline.Token.UnsafeRegister(static c => ((ConnectionContext)c!).Abort(), connection);
             deadline.CancelAfter(owner._keepAlive);
             while (true)
             {
@@ -187,6 +192,8 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
                     packets = _filePacket;
                     packets[0] = new SendPacketsElement(file, offset, checked((int)(range.End - offset)));
                 }
+                // Bounded like Kestrel's minimum response data rate: the keep-alive time plus 240 bytes a second.
+                _deadline!.CancelAfter(owner._keepAlive + TimeSpan.FromSeconds((range.End - offset) / 240.0));
                 await _sender.SendAsync(socket, packets);
             }
             else
