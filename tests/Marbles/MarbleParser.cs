@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace Spotify.Rx.Marbles;
 
 /// <summary>What a diagram describes, which decides the tokens it may hold.</summary>
@@ -19,15 +16,11 @@ public enum DiagramRole
 /// <summary>
 /// Reads marble diagrams (MARBLES.md, RxJS run-mode syntax) into events on a tick clock.
 /// Time is counted in ticks, not frames, so that time progressions (<c>500ms</c>) need not be a
-/// whole number of frames.
+/// whole number of frames. Time and groups are read by <see cref="MarbleTokenizer"/> for both kinds
+/// of diagram; this class says which symbols each kind may hold and what they mean.
 /// </summary>
-public static partial class MarbleParser
+public static class MarbleParser
 {
-    // A time progression must stand alone: preceded by a space or the start of the diagram,
-    // followed by a space or its end (RxJS asks for the space after; the end is allowed too).
-    [GeneratedRegex(@"\G(\d+(?:\.\d+)?)(ms|s|m)(?= |$)", RegexOptions.CultureInvariant)]
-    private static partial Regex TimeProgression();
-
     public static ParsedDiagram Parse(string diagram, long frameTicks, DiagramRole role)
     {
         ArgumentNullException.ThrowIfNull(diagram);
@@ -37,82 +30,33 @@ public static partial class MarbleParser
         }
 
         var events = new List<MarbleEvent>();
-        long time = 0;
-        long? groupStart = null;
-        var groupColumn = 0;
-        var groupSize = 0;
         long? subscribedAt = null;
         var subscriptionColumn = 0;
         var endColumn = 0;
 
-        for (var i = 0; i < diagram.Length; i++)
+        foreach (var token in MarbleTokenizer.Tokenize(diagram, frameTicks, emptyGroupsAllowed: false))
         {
-            var c = diagram[i];
-            var column = i + 1;
-
-            if (TryTimeProgression(diagram, ref i, out var progression))
+            var (c, column) = (token.Symbol, token.Column);
+            if (c == '^')
             {
-                if (groupStart is not null)
+                if (role != DiagramRole.Hot)
                 {
-                    throw new MarbleDiagramException(diagram, column, "a time progression cannot stand inside a group");
+                    throw new MarbleDiagramException(diagram, column, $"'^' marks the subscription point of a hot observable, not of a {role.ToString().ToLowerInvariant()} diagram");
                 }
 
-                time += progression.Ticks;
+                if (subscribedAt is not null)
+                {
+                    throw new MarbleDiagramException(diagram, column, $"a second '^' (the first is at column {subscriptionColumn})");
+                }
+
+                if (token.GroupColumn is not null)
+                {
+                    throw new MarbleDiagramException(diagram, column, "'^' cannot stand inside a group");
+                }
+
+                subscribedAt = token.Ticks;
+                subscriptionColumn = column;
                 continue;
-            }
-
-            switch (c)
-            {
-                case ' ':
-                    continue;
-                case '-':
-                    time += frameTicks;
-                    continue;
-                case '(':
-                    if (groupStart is not null)
-                    {
-                        throw new MarbleDiagramException(diagram, column, $"a group cannot open inside the group opened at column {groupColumn}");
-                    }
-
-                    groupStart = time;
-                    groupColumn = column;
-                    groupSize = 0;
-                    time += frameTicks;
-                    continue;
-                case ')':
-                    if (groupStart is null)
-                    {
-                        throw new MarbleDiagramException(diagram, column, "unbalanced parentheses: ')' closes no group");
-                    }
-
-                    if (groupSize == 0)
-                    {
-                        throw new MarbleDiagramException(diagram, column, "an empty group says nothing");
-                    }
-
-                    groupStart = null;
-                    time += frameTicks;
-                    continue;
-                case '^':
-                    if (role != DiagramRole.Hot)
-                    {
-                        throw new MarbleDiagramException(diagram, column, $"'^' marks the subscription point of a hot observable, not of a {role.ToString().ToLowerInvariant()} diagram");
-                    }
-
-                    if (subscribedAt is not null)
-                    {
-                        throw new MarbleDiagramException(diagram, column, $"a second '^' (the first is at column {subscriptionColumn})");
-                    }
-
-                    if (groupStart is not null)
-                    {
-                        throw new MarbleDiagramException(diagram, column, "'^' cannot stand inside a group");
-                    }
-
-                    subscribedAt = time;
-                    subscriptionColumn = column;
-                    time += frameTicks;
-                    continue;
             }
 
             var kind = c switch
@@ -129,19 +73,11 @@ public static partial class MarbleParser
                 throw new MarbleDiagramException(diagram, column, $"'{c}' comes after the sequence ended at column {endColumn}");
             }
 
-            events.Add(new MarbleEvent(groupStart ?? time, kind, c, column));
+            events.Add(new MarbleEvent(token.Ticks, kind, c, column));
             if (kind != MarbleKind.Next)
             {
                 endColumn = column;
             }
-
-            groupSize++;
-            time += frameTicks;
-        }
-
-        if (groupStart is not null)
-        {
-            throw new MarbleDiagramException(diagram, groupColumn, "unbalanced parentheses: '(' is never closed");
         }
 
         var origin = subscribedAt ?? 0;
@@ -155,86 +91,39 @@ public static partial class MarbleParser
     public static SubscriptionFrames ParseSubscription(string diagram, long frameTicks)
     {
         ArgumentNullException.ThrowIfNull(diagram);
-        long time = 0;
-        long? groupStart = null;
-        var groupColumn = 0;
         long? subscribe = null;
         var subscribeColumn = 0;
         long? unsubscribe = null;
 
-        for (var i = 0; i < diagram.Length; i++)
+        foreach (var token in MarbleTokenizer.Tokenize(diagram, frameTicks, emptyGroupsAllowed: true))
         {
-            var c = diagram[i];
-            var column = i + 1;
-            if (TryTimeProgression(diagram, ref i, out var progression))
+            switch (token.Symbol)
             {
-                if (groupStart is not null)
-                {
-                    throw new MarbleDiagramException(diagram, column, "a time progression cannot stand inside a group");
-                }
-
-                time += progression.Ticks;
-                continue;
-            }
-
-            switch (c)
-            {
-                case ' ':
-                    break;
-                case '-':
-                    time += frameTicks;
-                    break;
-                case '(':
-                    if (groupStart is not null)
-                    {
-                        throw new MarbleDiagramException(diagram, column, $"a group cannot open inside the group opened at column {groupColumn}");
-                    }
-
-                    groupStart = time;
-                    groupColumn = column;
-                    time += frameTicks;
-                    break;
-                case ')':
-                    if (groupStart is null)
-                    {
-                        throw new MarbleDiagramException(diagram, column, "unbalanced parentheses: ')' closes no group");
-                    }
-
-                    groupStart = null;
-                    time += frameTicks;
-                    break;
                 case '^':
                     if (subscribe is not null)
                     {
-                        throw new MarbleDiagramException(diagram, column, $"a second '^' (the first is at column {subscribeColumn})");
+                        throw new MarbleDiagramException(diagram, token.Column, $"a second '^' (the first is at column {subscribeColumn})");
                     }
 
-                    subscribe = groupStart ?? time;
-                    subscribeColumn = column;
-                    time += frameTicks;
+                    subscribe = token.Ticks;
+                    subscribeColumn = token.Column;
                     break;
                 case '!':
                     if (subscribe is null)
                     {
-                        throw new MarbleDiagramException(diagram, column, "'!' before any '^': nothing is subscribed yet");
+                        throw new MarbleDiagramException(diagram, token.Column, "'!' before any '^': nothing is subscribed yet");
                     }
 
                     if (unsubscribe is not null)
                     {
-                        throw new MarbleDiagramException(diagram, column, "a second '!'");
+                        throw new MarbleDiagramException(diagram, token.Column, "a second '!'");
                     }
 
-                    unsubscribe = groupStart ?? time;
-                    time += frameTicks;
+                    unsubscribe = token.Ticks;
                     break;
                 default:
-                    throw new MarbleDiagramException(diagram, column, $"unknown token '{c}' in a subscription diagram");
+                    throw new MarbleDiagramException(diagram, token.Column, $"unknown token '{token.Symbol}' in a subscription diagram");
             }
-        }
-
-        if (groupStart is not null)
-        {
-            throw new MarbleDiagramException(diagram, groupColumn, "unbalanced parentheses: '(' is never closed");
         }
 
         if (subscribe is null)
@@ -243,30 +132,5 @@ public static partial class MarbleParser
         }
 
         return new SubscriptionFrames(subscribe.Value, unsubscribe ?? SubscriptionFrames.Never);
-    }
-
-    private static bool TryTimeProgression(string diagram, ref int index, out TimeSpan duration)
-    {
-        duration = TimeSpan.Zero;
-        if (!char.IsAsciiDigit(diagram[index]) || (index > 0 && diagram[index - 1] != ' '))
-        {
-            return false;
-        }
-
-        var match = TimeProgression().Match(diagram, index);
-        if (!match.Success)
-        {
-            return false;
-        }
-
-        var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        duration = match.Groups[2].Value switch
-        {
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "s" => TimeSpan.FromSeconds(amount),
-            _ => TimeSpan.FromMinutes(amount),
-        };
-        index += match.Length - 1;
-        return true;
     }
 }
