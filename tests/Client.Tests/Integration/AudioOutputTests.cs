@@ -17,7 +17,7 @@ public sealed class AudioOutputTests(AudioNodes nodes, Xunit.Abstractions.ITestO
         var wav = Path.Combine(nodes.Folder("whole"), "play.wav");
         var client = await nodes.ClientAsync("wav-whole", "wav:" + wav);
         var events = new List<RuleEvent>();
-        using var recording = Record(client, events);
+        using var recording = Collect(client, events);
 
         await client.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]).WaitAsync(Bound);
 
@@ -76,6 +76,31 @@ public sealed class AudioOutputTests(AudioNodes nodes, Xunit.Abstractions.ITestO
     }
 
     [Fact]
+    public async Task A_play_left_in_the_middle_leaves_a_wav_of_exactly_the_audio_played_until_then()
+    {
+        var track = nodes.Track(0);
+        var wav = Path.Combine(nodes.Folder("left"), "left.wav");
+        // At real speed the track is still playing when it is left.
+        var client = await nodes.ClientAsync("wav-left", "wav:" + wav, speed: 1);
+        var twoSecondsIn = client.Snapshots.FirstAsync(s => s.State == Streams.PlayerState.Playing && s.Position >= TimeSpan.FromSeconds(2))
+            .Timeout(Bound).ToTask();
+        using var skip = new CancellationTokenSource();
+
+        var play = client.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)], skip.Token);
+        await twoSecondsIn;
+        skip.Cancel();
+        var stopped = await Record.ExceptionAsync(() => play.WaitAsync(Bound));
+        Assert.True(stopped is null or OperationCanceledException, $"PlayAsync after cancel: {stopped}");
+
+        var written = AudioNodes.Samples(wav);
+        var frames = written.Length / 2;
+        Assert.InRange(frames, 2 * 48_000, (long)(track.Duration.TotalSeconds * 48_000) - 1);
+        AssertSamples(TrackPcm.Decode(track, nodes.File(track))[..written.Length], written);
+        var audio = Assert.Single(client.Snapshot().RecentEvents, e => e.Contains(" audio: "));
+        Assert.Contains($"{track.Id}: {TrackManifest.SamplesToTime(frames).TotalSeconds:0.000}s from 0.000s", audio);
+    }
+
+    [Fact]
     public async Task A_device_sink_at_a_speed_factor_is_refused_with_what_to_do_instead()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => nodes.StartAsync(nodes.Options("device-fast", "device", speed: 12)));
@@ -89,7 +114,7 @@ public sealed class AudioOutputTests(AudioNodes nodes, Xunit.Abstractions.ITestO
         var track = nodes.Track(0);
         var client = await nodes.ClientAsync("null-sink", "null");
         var events = new List<RuleEvent>();
-        using var recording = Record(client, events);
+        using var recording = Collect(client, events);
 
         await client.PlayAsync([new PlayItem(track.Id, TimeSpan.FromSeconds(20))]).WaitAsync(Bound);
 
@@ -119,7 +144,7 @@ public sealed class AudioOutputTests(AudioNodes nodes, Xunit.Abstractions.ITestO
     }
 
     /// <summary>Collects the client's events in order (they arrive on the task pool, locked for reading).</summary>
-    private static IDisposable Record(ClientNode client, List<RuleEvent> into) =>
+    private static IDisposable Collect(ClientNode client, List<RuleEvent> into) =>
         client.Events.Subscribe(e => { lock (into) into.Add(e); });
 
     private static void AssertSamples(short[] expected, short[] written)
