@@ -50,8 +50,7 @@ internal static class PeerDiscovery
         try
         {
             var connected = s.Overlay.IsConnected(peerId) ? peerId : await s.Overlay.ConnectAsync(endpoint, download.Stopping);
-            if (download.KnownPeers == 0) s.Events.Add("peers", $"{download.TrackId}: first peer {connected} from the {via}");
-            download.AddPeer(connected);
+            if (download.AddPeer(connected)) s.Events.Add("peers", $"{download.TrackId}: first peer {connected} from the {via}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

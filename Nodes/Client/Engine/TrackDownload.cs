@@ -130,13 +130,17 @@ internal sealed class TrackDownload : IDisposable
         Arrived();
     }
 
-    public void AddPeer(string peerId)
+    /// <summary>A peer that has the track; true when it is the first one known (said once, however many finders race).</summary>
+    public bool AddPeer(string peerId)
     {
+        bool first;
         lock (_gate)
         {
-            if (!_peers.TryAdd(peerId, new PeerRate())) return;
+            if (!_peers.TryAdd(peerId, new PeerRate())) return false;
+            first = _peers.Count == 1;
         }
         Pump();
+        return first;
     }
 
     public void RemovePeer(string peerId)
