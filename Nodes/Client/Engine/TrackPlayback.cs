@@ -90,14 +90,13 @@ internal sealed class TrackPlayback : IDisposable
         _rules.Add(RandomAccessStart.Source(requests, level, _s.Scheduler).ObserveOn(_s.Scheduler).Subscribe(OnStartStep));
 
         // Rules 3 and 4 decide where the current track comes from. Rule 3 is about a level that *falls*
-        // below 10 s: a play starts at 0 with rule 1's 15 s from the server in flight, and judged from
-        // there the fallback fired at once, asked the server again when those 15 s landed and kept the
-        // peers off the chunks after them (docs/CLIENT.md, "Peer share"). So the fallback watches the
-        // level from the moment it first stands at 10 s or the track is whole.
-        var fallen = level.SkipWhile(l => ServerFallback.Decide(l) == DataSource.Server);
-        _rules.Add(fallen.Take(1).Where(l => !l.TrackComplete).ObserveOn(_s.Scheduler).Subscribe(l =>
-            _s.Events.Add("peers", $"{TrackId} start buffered to {l.Ahead.TotalSeconds:0.0}s: peers resume for the rest", l)));
-        _rules.Add(ServerFallback.Source(fallen, _s.Scheduler).StartWith(DataSource.Peers)
+        // below 10 s: judged from a start's 0 the fallback fired at once, asked the server again when
+        // rule 1's 15 s landed and kept the peers off the chunks after them (docs/CLIENT.md, "Peer
+        // share"); ServerFallback.ForPlay judges the level from the moment it first stands at 10 s.
+        _rules.Add(level.FirstAsync(l => ServerFallback.Decide(l) == DataSource.Peers).Where(l => !l.TrackComplete)
+            .ObserveOn(_s.Scheduler)
+            .Subscribe(l => _s.Events.Add("peers", $"{TrackId} start buffered to {l.Ahead.TotalSeconds:0.0}s: peers resume for the rest", l), _ => { }));
+        _rules.Add(ServerFallback.ForPlay(level, _s.Scheduler)
             .CombineLatest(StutterStop.Source(stutters, level, _s.Scheduler), (source, stutter) => (source, stutter))
             .ObserveOn(_s.Scheduler)
             .Subscribe(d => OnSourceDecision(d.source, d.stutter)));
