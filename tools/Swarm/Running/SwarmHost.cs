@@ -35,11 +35,15 @@ public sealed class SwarmHost : IAsyncDisposable
     /// <param name="logs">Where the nodes log; null keeps them quiet, as the live view owns the console.</param>
     public static async Task<SwarmHost> StartAsync(string libraryFolder, string keysFolder, Action<ILoggingBuilder>? logs, CancellationToken ct)
     {
+        // The sendfile audio endpoint needs a port named in advance (the server advertises it in
+        // token responses), so one is picked free here; the clients fetch their parts from it.
+        var audioPort = FreeLoopbackPort();
         var server = ServerApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["urls"] = "http://127.0.0.1:0",
+                ["Server:AudioUrl"] = $"http://127.0.0.1:{audioPort}",
                 ["Server:LibraryFolder"] = Path.GetFullPath(libraryFolder),
                 ["Server:SigningKeyFile"] = Path.GetFullPath(Path.Combine(keysFolder, "server-signing.pem")),
                 ["Server:DemoAccount"] = "true",
@@ -47,7 +51,7 @@ public sealed class SwarmHost : IAsyncDisposable
             Logging(builder, logs);
         });
         await server.StartAsync(ct).ConfigureAwait(false);
-        var serverUrl = BoundAddress(server);
+        var serverUrl = BoundAddress(server, except: audioPort);
 
         var tracker = TrackerApp.Build([], builder =>
         {
@@ -88,10 +92,19 @@ public sealed class SwarmHost : IAsyncDisposable
     }
 
     /// <summary>The address Kestrel bound for port 0, known only once the app has started.</summary>
-    private static Uri BoundAddress(WebApplication app)
+    private static Uri BoundAddress(WebApplication app, int except = -1)
     {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .Select(a => new Uri(a.EndsWith('/') ? a : a + "/"))
+            .FirstOrDefault(a => a.Port != except)
             ?? throw new InvalidOperationException("the node started without an address");
-        return new Uri(address.EndsWith('/') ? address : address + "/");
+        return address;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
