@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using Spotify.Rx.Client.Tests.Integration.Peers;
+using Spotify.Rx.Streams;
 using Spotify.Rx.Wire.Overlay;
 using Spotify.Rx.Wire.Protocol;
 using Xunit.Abstractions;
@@ -40,6 +41,7 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         await play.WaitAsync(Bound);
 
         var report = listener.Reports.Single();
+        output.WriteLine($"killed at {beforeKill.Position.TotalSeconds:0.0}s after {link.Served} chunks served, {link.Cut} cut short; play: {report.PeerBytes} B from peers, {report.ServerBytes} B from the server");
         Assert.True(link.Cut >= 1, "the kill did not cut a transfer short");
         Assert.False(beforeKill.Level.TrackComplete, "the track was complete before the kill");
         Assert.InRange(report.PeerBytes, 1, link.ServedBytes);
@@ -65,6 +67,7 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
 
         var corrupt = await caught.WaitAsync(Patience);
         var report = listener.Reports.Single();
+        output.WriteLine($"the liar served {bad.Served} chunks; play: {report.PeerBytes} B from peers, {report.ServerBytes} B from the server");
         Assert.Contains(track.Id, corrupt.Detail);
         Assert.True(bad.Served >= 1, "the liar was never asked");
         Assert.Equal(0, report.PeerBytes);
@@ -77,8 +80,10 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         {
             var ended = Assert.Single(closes);
             Assert.Equal("careful", ended.PeerId);
-            Assert.Equal(CloseReason.RemoteGoodbye, ended.Reason);
-            Assert.Contains(nameof(CloseReason.CorruptChunk), ended.Detail);
+            // Ended by the listener (the "corrupt" event says why); its GOODBYE is best effort and is
+            // skipped when a REQUEST or CANCEL holds the write side at that moment.
+            Assert.Contains(ended.Reason, new[] { CloseReason.RemoteGoodbye, CloseReason.RemoteClosed, CloseReason.SocketError });
+            if (ended.Reason == CloseReason.RemoteGoodbye) Assert.Contains(nameof(CloseReason.CorruptChunk), ended.Detail);
         }
         Assert.False(liar.Node.IsConnected("careful"));
     }
@@ -95,7 +100,8 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         var fromPeers = Swarm.Next(listener, "peers", "peers resume");
 
         var play = listener.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]);
-        await fromPeers;
+        await fromPeers.WaitAsync(Patience);
+        await FailureSwarm.When(listener, s => s.PeerBytes > 0 && s.State == PlayerState.Playing);
         var port = swarm.ServerUrl.Port;
         ClientSnapshot down, up;
         await swarm.StopServerAsync();
@@ -114,6 +120,7 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         await play.WaitAsync(Bound);
 
         var report = listener.Reports.Single();
+        output.WriteLine($"server down at {down.Position.TotalSeconds:0.0}s, up at {up.Position.TotalSeconds:0.0}s: {up.PeerBytes - down.PeerBytes} B from peers and {up.ServerBytes - down.ServerBytes} B from the server meanwhile");
         Assert.Equal(down.ServerBytes, up.ServerBytes);
         Assert.Equal(0, report.Stutters);
         Assert.Equal(0, report.Pauses);
@@ -146,6 +153,7 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
             Assert.True(met.At - loggedIn > lifetime, $"connected {met.At - loggedIn} after login");
             Assert.Contains("tracker", met.Detail);
             var loginsThen = events.First(e => ReferenceEquals(e.Event, met)).Logins;
+            output.WriteLine($"keeper dialed {(met.At - loggedIn).TotalSeconds:0.0}s after login, at login {loginsThen}; {listener.Logins} logins in all; {listener.Reports[1].PeerBytes} B of the second track from the keeper");
             Assert.True(loginsThen >= 2, $"{loginsThen} logins when the keeper was dialed");
             Assert.Equal(2, listener.Reports.Count);
             var secondPlay = listener.Reports[1];
