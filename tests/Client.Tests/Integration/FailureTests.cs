@@ -146,8 +146,10 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
             var loggedIn = DateTimeOffset.Now;
             var events = Record(listener);
             var connected = Swarm.Next(listener, "peers", $"{second.Id}: first peer keeper");
+            var offered = Swarm.Next(listener, "cache", $"{first.Id} cached, registered");
             await listener.PlayAsync([new PlayItem(first.Id, TimeSpan.Zero), new PlayItem(second.Id, TimeSpan.Zero)]).WaitAsync(Bound);
             var met = await connected.WaitAsync(Patience);
+            var registration = await offered.WaitAsync(Patience);
 
             // The keeper was found and dialed after the listener's first token had expired.
             Assert.True(met.At - loggedIn > lifetime, $"connected {met.At - loggedIn} after login");
@@ -155,6 +157,9 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
             var loginsThen = events.First(e => ReferenceEquals(e.Event, met)).Logins;
             output.WriteLine($"keeper dialed {(met.At - loggedIn).TotalSeconds:0.0}s after login, at login {loginsThen}; {listener.Logins} logins in all; {listener.Reports[1].PeerBytes} B of the second track from the keeper");
             Assert.True(loginsThen >= 2, $"{loginsThen} logins when the keeper was dialed");
+            // The tracker took the listener's registration of the first track with a renewed token too.
+            var loginsAtRegistration = events.First(e => ReferenceEquals(e.Event, registration)).Logins;
+            Assert.True(loginsAtRegistration >= 2, $"{loginsAtRegistration} logins when the first track was registered");
             Assert.Equal(2, listener.Reports.Count);
             var secondPlay = listener.Reports[1];
             Assert.True(secondPlay.PeerBytes > 0, "nothing came from the peer dialed after the renewal");
