@@ -142,6 +142,21 @@ public sealed class PeerNode : IAsyncDisposable
             // The peer dialed us at the same moment and its connection was kept: connected all the same.
             foreach (var c in _byPeer.Values)
                 if (c.ListenEndpoint.Equals(endpoint) && !c.IsClosed) return c.PeerId!;
+            // The peer may close ours before this node has registered the one it dialed: the peer only
+            // closes ours after our HELLO answer on its connection, so that one has its endpoint and
+            // only its registration is still under way.
+            foreach (var c in _all.Keys)
+            {
+                if (c == connection || c.Direction != ConnectionDirection.Inbound || c.IsClosed || !c.ListenEndpoint.Equals(endpoint)) continue;
+                try
+                {
+                    return await c.Ready.WaitAsync(ct);
+                }
+                catch (PeerConnectException)
+                {
+                    // That one failed too: the original refusal stands.
+                }
+            }
             throw;
         }
     }
