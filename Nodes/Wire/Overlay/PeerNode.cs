@@ -270,9 +270,14 @@ public sealed class PeerNode : IAsyncDisposable
     /// smaller peer id, so exactly one survives. Between connections dialed by the same side, the
     /// older one stays.
     /// </summary>
-    internal bool Supersedes(ConnectionDirection direction, string peer)
+    internal bool Supersedes(ConnectionDirection direction, string peer) =>
+        // A connection that went away meanwhile leaves nothing to supersede.
+        !_byPeer.TryGetValue(peer, out var existing) || Supersedes(existing, direction, peer);
+
+    private bool Supersedes(PeerConnection existing, ConnectionDirection direction, string peer)
     {
-        if (!_byPeer.TryGetValue(peer, out var existing) || existing.Direction == direction) return false;
+        if (existing.IsClosed) return true;
+        if (existing.Direction == direction) return false;
         var keeperDialer = string.CompareOrdinal(PeerId, peer) < 0 ? PeerId : peer;
         var newDialer = direction == ConnectionDirection.Outbound ? PeerId : peer;
         return newDialer == keeperDialer;
@@ -281,11 +286,15 @@ public sealed class PeerNode : IAsyncDisposable
     internal bool TryRegister(PeerConnection connection)
     {
         var peer = connection.PeerId!;
-        if (!_byPeer.TryAdd(peer, connection))
+        // Compare-and-swap on the one entry per peer: the other connection of a simultaneous dial may
+        // register, be replaced or close between any two of these steps.
+        while (!_byPeer.TryAdd(peer, connection))
         {
-            if (!_byPeer.TryGetValue(peer, out var existing) || !Supersedes(connection.Direction, peer)
-                || !_byPeer.TryUpdate(peer, connection, existing)) return false;
+            if (!_byPeer.TryGetValue(peer, out var existing)) continue;
+            if (!Supersedes(existing, connection.Direction, peer)) return false;
+            if (!_byPeer.TryUpdate(peer, connection, existing)) continue;
             existing.Close(CloseReason.DuplicateConnection, $"replaced by the connection {(connection.Direction == ConnectionDirection.Outbound ? PeerId : peer)} dialed");
+            break;
         }
         _log.LogInformation("peer {Peer} connected {Direction} {Remote}", connection.PeerId, connection.Direction, connection.Remote);
         _changes.OnNext(Unit.Default);
