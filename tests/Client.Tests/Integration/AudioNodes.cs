@@ -1,12 +1,10 @@
 using System.Reactive.Concurrency;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using NAudio.Wave;
 using Spotify.Rx.Playback.Library;
 using Spotify.Rx.Playback.Tracks;
-using Spotify.Rx.Server;
+using Spotify.Rx.Client.Tests.Integration.Hosting;
 using Spotify.Rx.Testing;
-using Spotify.Rx.Tracker;
 
 namespace Spotify.Rx.Client.Tests.Integration;
 
@@ -43,21 +41,9 @@ public sealed class AudioNodes : IAsyncLifetime
         var library = Path.Combine(_root, "library");
         Library = await SampleLibrary.EnsureAsync(library, LibraryOptions);
         ServerUrl = new Uri($"http://127.0.0.1:{FreePort.Get()}");
-        _server = ServerApp.Build(["--urls", ServerUrl.ToString()], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Server:LibraryFolder"] = library,
-            ["Server:SigningKeyFile"] = Path.Combine(_root, "keys", "signing.pem"),
-            ["Server:DemoAccount"] = "true",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await _server.StartAsync();
+        _server = await MainNodes.StartServerAsync(ServerUrl, FreePort.Get(), _root);
         TrackerUrl = new Uri($"http://127.0.0.1:{FreePort.Get()}");
-        _tracker = TrackerApp.Build(["--urls", TrackerUrl.ToString()], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Tracker:JwksUrl"] = new Uri(ServerUrl, "/.well-known/jwks.json").ToString(),
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await _tracker.StartAsync();
+        _tracker = await MainNodes.StartTrackerAsync(TrackerUrl, ServerUrl);
     }
 
     public TrackManifest Track(int index) => Library.Tracks[index];

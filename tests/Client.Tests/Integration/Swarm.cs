@@ -2,13 +2,11 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Spotify.Rx.Client.Cache;
+using Spotify.Rx.Client.Tests.Integration.Hosting;
 using Spotify.Rx.Playback.Library;
 using Spotify.Rx.Playback.Tracks;
-using Spotify.Rx.Server;
 using Spotify.Rx.Testing;
-using Spotify.Rx.Tracker;
 
 namespace Spotify.Rx.Client.Tests.Integration;
 
@@ -33,6 +31,9 @@ public sealed class Swarm : IAsyncLifetime
 
     private readonly List<IAsyncDisposable> _owned = new();
     private readonly string _root = TestLibrary.TempFolder("client-swarm");
+    private readonly int _audioPort = FreePort.Get();
+    // A mirror brought back on its port must come back with its audio endpoint where it was.
+    private readonly Dictionary<int, int> _mirrorAudioPorts = new();
     private WebApplication? _server, _tracker;
 
     public Uri ServerUrl { get; private set; } = null!;
@@ -51,19 +52,14 @@ public sealed class Swarm : IAsyncLifetime
     public async Task StartTrackerAsync(int port)
     {
         TrackerUrl = new Uri($"http://127.0.0.1:{port}");
-        _tracker = TrackerApp.Build(["--urls", TrackerUrl.ToString()], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Tracker:JwksUrl"] = new Uri(ServerUrl, "/.well-known/jwks.json").ToString(),
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await _tracker.StartAsync();
+        _tracker = await MainNodes.StartTrackerAsync(TrackerUrl, ServerUrl);
     }
 
-    /// <summary>Starts (or restarts, on the same port and key) the main server.</summary>
+    /// <summary>Starts (or restarts, on the same ports and key) the main server.</summary>
     public async Task StartServerAsync(int port)
     {
         ServerUrl = new Uri($"http://127.0.0.1:{port}");
-        _server = await StartMainServerAsync(ServerUrl);
+        _server = await MainNodes.StartServerAsync(ServerUrl, _audioPort, _root);
     }
 
     /// <summary>
@@ -73,22 +69,12 @@ public sealed class Swarm : IAsyncLifetime
     /// </summary>
     public async Task<WebApplication> StartMirrorAsync(int port)
     {
-        var mirror = await StartMainServerAsync(new Uri($"http://127.0.0.1:{port}"));
+        int audioPort;
+        lock (_mirrorAudioPorts)
+            if (!_mirrorAudioPorts.TryGetValue(port, out audioPort)) _mirrorAudioPorts[port] = audioPort = FreePort.Get();
+        var mirror = await MainNodes.StartServerAsync(new Uri($"http://127.0.0.1:{port}"), audioPort, _root);
         lock (_owned) _owned.Add(mirror);
         return mirror;
-    }
-
-    private async Task<WebApplication> StartMainServerAsync(Uri url)
-    {
-        var server = ServerApp.Build(["--urls", url.ToString()], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Server:LibraryFolder"] = Path.Combine(_root, "library"),
-            ["Server:SigningKeyFile"] = Path.Combine(_root, "keys", "signing.pem"),
-            ["Server:DemoAccount"] = "true",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await server.StartAsync();
-        return server;
     }
 
     public async Task StopServerAsync()
