@@ -185,13 +185,16 @@ internal sealed class TrackDownload : IDisposable
                 .Select(p => new PeerSource(p.Key, p.Value.BytesPerSecond)).ToList();
             if (!_allowServer && peers.Count == 0) return;
             var serverOk = _allowServer && now >= _serverPausedUntil;
-            if (!serverOk && _mode != FetchMode.Peers) return;
+            // While the server cannot be asked (it failed a moment ago, or only peers may prefetch),
+            // rules 3 and 4 have no server to turn to: peers carry on rather than nothing being fetched
+            // (a stutter would follow), and the rule's mode applies again once the server answers.
+            var mode = serverOk ? _mode : FetchMode.Peers;
             // The fallback decision reaches this download a moment after the data that ended it: the
             // fetch that lands lifts the level back to 10 s and pumps at once, while rule 3's "peers"
             // is still on its way. Asked with the level as it is now, the rule says whether another 15 s
             // from the server are wanted; a stale fallback asks for nothing.
-            if (_mode == FetchMode.ServerFallback && ServerFallback.Decide(LevelNow()) == DataSource.Peers) return;
-            decided = _chunks.Next(_playhead, peers, _mode).ToList();
+            if (mode == FetchMode.ServerFallback && ServerFallback.Decide(LevelNow()) == DataSource.Peers) return;
+            decided = _chunks.Next(_playhead, peers, mode).ToList();
             if (!serverOk)
             {
                 // The server may not be asked now: its part goes back to waiting.
