@@ -54,7 +54,7 @@ echo "== starting the server on $ours, sendfile endpoint on $audio (library: $LI
 (cd "$root" && exec dotnet Nodes/Server/bin/Release/net10.0/Spotify.Rx.Server.dll \
    --urls "$ours" --Server:AudioUrl="$audio" --Server:SigningKeyFile="$work/server-signing.pem" \
    $( [ "$LIBRARY" != data/library ] && echo "--Server:LibraryFolder=$LIBRARY" ) \
-   --Logging:LogLevel:Default=Warning --Logging:LogLevel:Spotify.Rx=Information) >"$work/server.log" 2>&1 &
+   ${SERVER_ARGS:-} --Logging:LogLevel:Default=Warning --Logging:LogLevel:Spotify.Rx=Information) >"$work/server.log" 2>&1 &
 server_pid=$!
 # Library generation on a fresh machine can take a while; show its progress as it goes.
 shown=0
