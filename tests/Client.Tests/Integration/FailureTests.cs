@@ -212,6 +212,68 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         Assert.Equal(0, report.Pauses);
     }
 
+    [Fact]
+    public async Task With_the_server_down_during_a_fallback_a_slow_peer_keeps_feeding_the_track()
+    {
+        var track = swarm.TrackByLength(2);
+        // 0.85 of what playback needs: the level falls 0.15 s per second played while this peer feeds
+        // the track alone, so the 20 s played after the fallback cost 3 s of the ~10 s buffered. A peer
+        // that stops being asked leaves only its 4 pipelined chunks (3.3 s): the buffer would run dry
+        // ~13 s after the fallback, well inside the outage.
+        const double share = 0.85;
+        var outageAfterFallback = TimeSpan.FromSeconds(20);
+        var uplink = new PacedTracks(swarm.Holding(track.Id), share * PlaybackBytesPerSecond);
+        await using var holder = await swarm.PeerAsync("underfed", track.Id, uplink);
+        await using var listener = await swarm.ClientAsync("enduring");
+        var events = Record(listener);
+        var fromPeers = Swarm.Next(listener, "peers", "peers resume");
+
+        var play = listener.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]);
+        await fromPeers.WaitAsync(Patience);
+        await FailureSwarm.When(listener, s => s.PeerBytes > 0 && s.State == PlayerState.Playing);
+        var port = swarm.ServerUrl.Port;
+        ClientSnapshot down, low, up;
+        Seen[] duringOutage;
+        await swarm.StopServerAsync();
+        try
+        {
+            down = listener.Snapshot();
+            var seenBefore = events.Count;
+            Assert.False(down.Level.TrackComplete, "the track was complete before the server stopped");
+            var fallback = await Swarm.Next(listener, "fallback", track.Id).WaitAsync(Patience);
+            low = events.First(e => ReferenceEquals(e.Event, fallback)).Snapshot;
+            // Played on past the fallback with the server still away, or stuck where the data ran out.
+            up = await FailureSwarm.When(listener, s =>
+                s.Position >= low.Position + outageAfterFallback || s.State == PlayerState.Underrun);
+            duringOutage = events.Skip(seenBefore).ToArray();
+        }
+        finally
+        {
+            await swarm.StartServerAsync(port);
+        }
+        await play.WaitAsync(Bound);
+
+        var report = listener.Reports.Single();
+        var fedAfterFallback = up.PeerBytes - low.PeerBytes;
+        output.WriteLine($"server down at {down.Position.TotalSeconds:0.0}s (level {down.Level.Ahead.TotalSeconds:0.00}s); fallback at {low.Position.TotalSeconds:0.0}s (level {low.Level.Ahead.TotalSeconds:0.00}s); "
+            + $"server up at {up.Position.TotalSeconds:0.0}s (level {up.Level.Ahead.TotalSeconds:0.00}s, {up.State}): {fedAfterFallback} B from the peer after the fallback, {up.ServerBytes - down.ServerBytes} B from the server; "
+            + $"play: {report.PeerBytes} B from the peer, {report.ServerBytes} B from the server, {report.Stutters} stutters, {report.Pauses} pauses");
+        Assert.True(low.Level.Ahead < TimeSpan.FromSeconds(10) + ChunkAudio, $"fallback at a level of {low.Level.Ahead}");
+        Assert.Equal(down.ServerBytes, up.ServerBytes);
+        Assert.DoesNotContain(duringOutage, e => e.Event.Kind is "pause" or "stutter");
+        Assert.Equal(PlayerState.Playing, up.State);
+        // The level fell by no more than the peer's shortfall (0.15 s per second played), less two chunks
+        // of slack for the snapshots' timing; a peer left waiting lets it fall a second per second.
+        var floor = low.Level.Ahead - (1 - share) * outageAfterFallback - 2 * ChunkAudio;
+        Assert.True(up.Level.Ahead >= floor, $"{up.Level.Ahead} buffered when the server came back, less than {floor}");
+        // Beyond the 4 chunks pipelined when the fallback fired: the peer was asked again while the server was away.
+        Assert.True(fedAfterFallback >= 10L * Chunk, $"{fedAfterFallback} B from the peer in the {outageAfterFallback.TotalSeconds:0} s played after the fallback");
+        Assert.Equal(track.ByteLength, report.ServerBytes + report.PeerBytes);
+        Assert.Equal(0, report.Stutters);
+        Assert.Equal(0, report.Pauses);
+        Assert.Equal(swarm.Original(track.Id), listener.CachedCopy(track.Id));
+    }
+
     private sealed record Seen(RuleEvent Event, ClientSnapshot Snapshot, int Logins);
 
     /// <summary>Every rule event with the client as it was when the event was delivered.</summary>
