@@ -1,4 +1,5 @@
 using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using Spotify.Rx.Client.Tests.Integration.Peers;
 using Spotify.Rx.Streams;
 using Spotify.Rx.Wire.Overlay;
@@ -154,11 +155,11 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
             // The keeper was found and dialed after the listener's first token had expired.
             Assert.True(met.At - loggedIn > lifetime, $"connected {met.At - loggedIn} after login");
             Assert.Contains("tracker", met.Detail);
-            var loginsThen = events.First(e => ReferenceEquals(e.Event, met)).Logins;
+            var loginsThen = (await events.FirstAsync(0, e => ReferenceEquals(e.Event, met))).Logins;
             output.WriteLine($"keeper dialed {(met.At - loggedIn).TotalSeconds:0.0}s after login, at login {loginsThen}; {listener.Logins} logins in all; {listener.Reports[1].PeerBytes} B of the second track from the keeper");
             Assert.True(loginsThen >= 2, $"{loginsThen} logins when the keeper was dialed");
             // The tracker took the listener's registration of the first track with a renewed token too.
-            var loginsAtRegistration = events.First(e => ReferenceEquals(e.Event, registration)).Logins;
+            var loginsAtRegistration = (await events.FirstAsync(0, e => ReferenceEquals(e.Event, registration))).Logins;
             Assert.True(loginsAtRegistration >= 2, $"{loginsAtRegistration} logins when the first track was registered");
             Assert.Equal(2, listener.Reports.Count);
             var secondPlay = listener.Reports[1];
@@ -240,8 +241,9 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
             down = listener.Snapshot();
             var seenBefore = events.Count;
             Assert.False(down.Level.TrackComplete, "the track was complete before the server stopped");
-            var fallback = await Swarm.Next(listener, "fallback", track.Id).WaitAsync(Patience);
-            low = events.First(e => ReferenceEquals(e.Event, fallback)).Snapshot;
+            // Awaited on the recording itself: a second subscriber to the events could hear of the
+            // fallback before the recording holds it.
+            low = (await events.FirstAsync(seenBefore, e => e.Event.Kind == "fallback" && e.Event.Detail.Contains(track.Id))).Snapshot;
             // Played on past the fallback with the server still away, or stuck where the data ran out.
             up = await FailureSwarm.When(listener, s =>
                 s.Position >= low.Position + outageAfterFallback || s.State == PlayerState.Underrun);
@@ -277,15 +279,41 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
     private sealed record Seen(RuleEvent Event, ClientSnapshot Snapshot, int Logins);
 
     /// <summary>Every rule event with the client as it was when the event was delivered.</summary>
-    private IReadOnlyCollection<Seen> Record(ClientNode client)
+    private Recording Record(ClientNode client)
     {
-        var seen = new System.Collections.Concurrent.ConcurrentQueue<Seen>();
+        var seen = new Recording();
         client.Events.Subscribe(e =>
         {
-            seen.Enqueue(new Seen(e, client.Snapshot(), client.Logins));
+            seen.Add(new Seen(e, client.Snapshot(), client.Logins));
             output.WriteLine($"{e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}");
         });
         return seen;
+    }
+
+    /// <summary>The rule events of one client in the order they came, each with the client as it was then.</summary>
+    private sealed class Recording : IReadOnlyCollection<Seen>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Seen> _seen = new();
+        private readonly System.Reactive.Subjects.ReplaySubject<(int Index, Seen Seen)> _stream = new();
+        private int _count;
+
+        public void Add(Seen seen)
+        {
+            lock (_seen)
+            {
+                _seen.Enqueue(seen);
+                _stream.OnNext((_count++, seen));
+            }
+        }
+
+        /// <summary>The first recorded event at or after the <paramref name="from"/>th that matches, when it is recorded.</summary>
+        public Task<Seen> FirstAsync(int from, Func<Seen, bool> match) =>
+            _stream.FirstAsync(e => e.Index >= from && match(e.Seen)).Select(e => e.Seen).Timeout(Patience)
+                .ToTask();
+
+        public int Count => _seen.Count;
+        public IEnumerator<Seen> GetEnumerator() => _seen.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private IDisposable Log(ClientNode client) =>
