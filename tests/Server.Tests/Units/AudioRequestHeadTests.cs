@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Spotify.Rx.Server.Audio;
+using Spotify.Rx.Testing;
 
 namespace Spotify.Rx.Server.Tests.Units;
 
@@ -13,7 +14,7 @@ public class AudioRequestHeadTests
     {
         var bytes = Encoding.ASCII.GetBytes(Request);
         var head = new AudioRequestHead();
-        Assert.Equal(HeadStatus.Complete, head.Parse(Segmented(bytes, 7)));
+        Assert.Equal(HeadStatus.Complete, head.Parse(Segments.Every(bytes, 7)));
         Assert.Equal(bytes.Length, head.Consumed);
         Assert.Equal("/tracks/a-1/audio", head.Path.ToString());
         Assert.Equal("from=2&seconds=3", head.Query.ToString());
@@ -52,35 +53,8 @@ public class AudioRequestHeadTests
     {
         var head = new AudioRequestHead();
         var bytes = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\nX-A: " + new string('a', AudioRequestHead.MaxHeadBytes));
-        Assert.Equal(HeadStatus.Refused, head.Parse(Segmented(bytes, 1000)));
+        Assert.Equal(HeadStatus.Refused, head.Parse(Segments.Every(bytes, 1000)));
         Assert.Equal(431, head.RefusalStatus);
         Assert.False(head.KeepAlive);
-    }
-
-    private static ReadOnlySequence<byte> Segmented(byte[] bytes, int size)
-    {
-        Segment? first = null, last = null;
-        for (int i = 0; i < bytes.Length; i += size)
-        {
-            var memory = bytes.AsMemory(i, Math.Min(size, bytes.Length - i));
-            last = last is null ? first = new Segment(memory, 0) : last.Append(memory);
-        }
-        return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Spotify.Rx.Testing;
 using System.Buffers;
 using System.Diagnostics;
 using FsCheck;

@@ -1,3 +1,4 @@
+using Spotify.Rx.Testing;
 using System.Buffers;
 using System.Buffers.Binary;
 using Spotify.Rx.Wire.Protocol;

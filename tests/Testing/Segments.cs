@@ -1,10 +1,14 @@
 using System.Buffers;
 
-namespace Spotify.Rx.Wire.Tests.Protocol;
+namespace Spotify.Rx.Testing;
 
 /// <summary>Bytes as a pipe may hand them over: in several segments, cut anywhere.</summary>
 public static class Segments
 {
+    /// <summary>The bytes in pieces of <paramref name="size"/> (the last one shorter).</summary>
+    public static ReadOnlySequence<byte> Every(byte[] bytes, int size) =>
+        Split(bytes, Enumerable.Range(1, Math.Max(0, (bytes.Length - 1) / size)).Select(i => i * size));
+
     public static ReadOnlySequence<byte> Split(byte[] bytes, IEnumerable<int> cuts)
     {
         var points = cuts.Select(c => Math.Abs(c % (bytes.Length + 1))).Append(0).Append(bytes.Length).Distinct().Order().ToList();
