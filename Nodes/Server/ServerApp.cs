@@ -14,7 +14,7 @@ using Spotify.Rx.Server.Tracks;
 namespace Spotify.Rx.Server;
 
 /// <summary>
-/// The main server (DESIGN.md "Main server"), built so that Program, the tests and the swarm all
+/// The main server (docs/ARCHITECTURE.md "Main server"), built so that Program, the tests and the swarm all
 /// host the same thing: <c>ServerApp.Build(args).Run()</c>, or with <c>configure</c> to set URLs,
 /// library and accounts in-process.
 /// </summary>

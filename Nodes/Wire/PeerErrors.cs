@@ -30,7 +30,7 @@ public sealed class PeerConnectionClosedException(string peerId, string trackId,
 public sealed class PeerNotConnectedException(string peerId, string trackId, int index)
     : PeerFetchException(peerId, trackId, index, "not connected");
 
-/// <summary>Five peers are already download sources (DESIGN.md rule 2).</summary>
+/// <summary>Five peers are already download sources (docs/ARCHITECTURE.md rule 2).</summary>
 public sealed class DownloadSourceLimitException(string peerId, string trackId, int index, string detail)
     : PeerFetchException(peerId, trackId, index, detail);
 

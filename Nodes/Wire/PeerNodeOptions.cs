@@ -4,7 +4,7 @@ using Spotify.Rx.Streams.Rules;
 
 namespace Spotify.Rx.Wire;
 
-/// <summary>How a client takes part in the overlay. The limits default to DESIGN.md's.</summary>
+/// <summary>How a client takes part in the overlay. The limits default to docs/ARCHITECTURE.md's.</summary>
 public sealed record PeerNodeOptions
 {
     /// <summary>This client's JWT from the main server; its peer id is the node's identity.</summary>

@@ -7,7 +7,7 @@ using Spotify.Rx.Streams;
 namespace Spotify.Rx.Playback.Buffering;
 
 /// <summary>
-/// The play-out buffer of one track (DESIGN.md "Cache": it has no limit): byte ranges arrive from any source in
+/// The play-out buffer of one track (docs/ARCHITECTURE.md "Cache": it has no limit): byte ranges arrive from any source in
 /// any order; it knows which bytes it holds, how much audio is contiguous from the playhead, and how many bytes
 /// each source gave. Safe to fill from network threads while the player reads.
 /// </summary>

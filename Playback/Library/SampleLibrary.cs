@@ -5,7 +5,7 @@ using Spotify.Rx.Playback.Tracks;
 namespace Spotify.Rx.Playback.Library;
 
 /// <summary>
-/// The generated sample library (DESIGN.md "One encoding"): songs composed from a seed, rendered with NAudio,
+/// The generated sample library (docs/ARCHITECTURE.md "One encoding"): songs composed from a seed, rendered with NAudio,
 /// encoded to the one encoding, written once into a folder and reused from then on.
 /// </summary>
 public static class SampleLibrary

@@ -1,7 +1,7 @@
 namespace Spotify.Rx.Playback.Opus;
 
 /// <summary>
-/// The one encoding (DESIGN.md "One encoding"): Ogg Opus, 48 kHz stereo, hard CBR 160 kbit/s, 20 ms packets,
+/// The one encoding (docs/ARCHITECTURE.md "One encoding"): Ogg Opus, 48 kHz stereo, hard CBR 160 kbit/s, 20 ms packets,
 /// so every audio packet is exactly 400 bytes. Pages carry <see cref="PacketsPerPage"/> packets (one second):
 /// each 400-byte packet takes two lacing values (255 + 145), so a full audio page is 27 + 100 + 20 000 =
 /// 20 127 bytes, the seek index has one entry per second, and a page is also the unit a seek starts from.

@@ -9,7 +9,7 @@ namespace Spotify.Rx.Playback.Tracks;
 public readonly record struct SeekPoint(long Offset, long Granule);
 
 /// <summary>
-/// What the main server tells a client about a track (DESIGN.md "One encoding"): enough to
+/// What the main server tells a client about a track (docs/ARCHITECTURE.md "One encoding"): enough to
 /// verify every 16 KiB chunk and to turn any playback position into a byte offset and back.
 /// </summary>
 public sealed record TrackManifest

@@ -1,6 +1,6 @@
 namespace Spotify.Rx.Streams.Decisions;
 
-/// <summary>What the underrun rule tells the player (DESIGN.md rule 5).</summary>
+/// <summary>What the underrun rule tells the player (docs/ARCHITECTURE.md rule 5).</summary>
 public abstract record PlaybackCommand(string TrackId, TimeSpan At);
 
 /// <summary>Pause at exactly <paramref name="At"/>; this is pause number <paramref name="Number"/> of the session.</summary>

@@ -1,6 +1,6 @@
 namespace Spotify.Rx.Streams.Decisions;
 
-/// <summary>A step of prefetching the next track (DESIGN.md rule 7).</summary>
+/// <summary>A step of prefetching the next track (docs/ARCHITECTURE.md rule 7).</summary>
 public abstract record PrefetchStep(string TrackId);
 
 /// <summary>

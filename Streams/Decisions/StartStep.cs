@@ -1,6 +1,6 @@
 namespace Spotify.Rx.Streams.Decisions;
 
-/// <summary>A step of the random-access start of one track (DESIGN.md rule 1).</summary>
+/// <summary>A step of the random-access start of one track (docs/ARCHITECTURE.md rule 1).</summary>
 public abstract record StartStep(string TrackId);
 
 /// <summary>Ask the main server for <paramref name="Length"/> of audio of the track from <paramref name="From"/>.</summary>

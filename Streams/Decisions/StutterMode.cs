@@ -1,6 +1,6 @@
 namespace Spotify.Rx.Streams.Decisions;
 
-/// <summary>The client's answer to a stutter (DESIGN.md rule 4).</summary>
+/// <summary>The client's answer to a stutter (docs/ARCHITECTURE.md rule 4).</summary>
 public enum StutterMode
 {
     /// <summary>Uploads run and the current track may come from peers.</summary>

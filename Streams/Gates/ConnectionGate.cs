@@ -5,7 +5,7 @@ using System.Reactive.Subjects;
 namespace Spotify.Rx.Streams.Gates;
 
 /// <summary>
-/// The hard limit on peer connections (DESIGN.md "Limits": at most 60 at once, both directions).
+/// The hard limit on peer connections (docs/ARCHITECTURE.md "Limits": at most 60 at once, both directions).
 /// Every connection, inbound or outbound, holds a lease from the one gate of its node, so the
 /// 61st is refused whichever side starts it.
 /// </summary>

@@ -6,7 +6,7 @@ using System.Reactive.Subjects;
 namespace Spotify.Rx.Streams.Gates;
 
 /// <summary>
-/// The limit on download sources (DESIGN.md rule 2: a track is downloaded from at most 5 peers
+/// The limit on download sources (docs/ARCHITECTURE.md rule 2: a track is downloaded from at most 5 peers
 /// at once). A peer is a source while any lease for it is held; more leases for a peer that is
 /// already a source are always granted, a sixth distinct peer is refused.
 /// </summary>

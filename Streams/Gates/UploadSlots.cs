@@ -8,7 +8,7 @@ namespace Spotify.Rx.Streams.Gates;
 public readonly record struct UploadSlotsState(int InUse, int Queued);
 
 /// <summary>
-/// The limit on uploads (DESIGN.md "Limits": at most 4 peers uploaded to at once, further
+/// The limit on uploads (docs/ARCHITECTURE.md "Limits": at most 4 peers uploaded to at once, further
 /// requests served first come, first served). A request is an observable: subscribing joins the
 /// queue, the lease arrives when a slot is granted, unsubscribing before that leaves the queue.
 /// Disposing a lease hands its slot straight to the oldest waiting request.

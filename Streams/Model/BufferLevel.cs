@@ -2,7 +2,7 @@ namespace Spotify.Rx.Streams;
 
 /// <summary>
 /// Seconds of contiguous audio buffered ahead of the playhead of the current track
-/// (DESIGN.md "Client rules"). <see cref="TrackComplete"/> says the buffer holds the track
+/// (docs/ARCHITECTURE.md "Client rules"). <see cref="TrackComplete"/> says the buffer holds the track
 /// to its end, so a low level near the end is not a reason to fall back to the server.
 /// </summary>
 public readonly record struct BufferLevel(TimeSpan Ahead, bool TrackComplete = false)

@@ -11,7 +11,7 @@ namespace Spotify.Rx.Streams.Rules;
 /// </summary>
 public static class IdleDisconnect
 {
-    /// <summary>The idle time after which a peer connection is closed (DESIGN.md rule 6).</summary>
+    /// <summary>The idle time after which a peer connection is closed (docs/ARCHITECTURE.md rule 6).</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     /// <summary>

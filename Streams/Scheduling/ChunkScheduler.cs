@@ -3,7 +3,7 @@ using System.Reactive.Concurrency;
 namespace Spotify.Rx.Streams.Scheduling;
 
 /// <summary>
-/// Piece picking for one track (DESIGN.md rules 2–4), kept apart from the connections the way
+/// Piece picking for one track (docs/ARCHITECTURE.md rules 2–4), kept apart from the connections the way
 /// MonoTorrent keeps its pickers apart: it knows which chunks are held and in flight, and
 /// decides which missing chunk is asked of which peer (or of the server) next. It does no I/O;
 /// the engine reports arrivals and failures and carries out the decisions. Time comes from the

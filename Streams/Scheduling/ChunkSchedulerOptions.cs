@@ -1,6 +1,6 @@
 namespace Spotify.Rx.Streams.Scheduling;
 
-/// <summary>The limits the chunk scheduler works under; defaults are DESIGN.md's numbers.</summary>
+/// <summary>The limits the chunk scheduler works under; defaults are docs/ARCHITECTURE.md's numbers.</summary>
 public sealed record ChunkSchedulerOptions
 {
     /// <summary>Rule 2: at most 5 peers download the track at once.</summary>

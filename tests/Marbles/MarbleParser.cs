@@ -14,7 +14,7 @@ public enum DiagramRole
 }
 
 /// <summary>
-/// Reads marble diagrams (MARBLES.md, RxJS run-mode syntax) into events on a tick clock.
+/// Reads marble diagrams (tests/Marbles/README.md, RxJS run-mode syntax) into events on a tick clock.
 /// Time is counted in ticks, not frames, so that time progressions (<c>500ms</c>) need not be a
 /// whole number of frames. Time and groups are read by <see cref="MarbleTokenizer"/> for both kinds
 /// of diagram; this class says which symbols each kind may hold and what they mean.

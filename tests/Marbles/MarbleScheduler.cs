@@ -5,7 +5,7 @@ using Microsoft.Reactive.Testing;
 namespace Spotify.Rx.Marbles;
 
 /// <summary>
-/// A <see cref="TestScheduler"/> that reads marble diagrams (MARBLES.md). One frame is a fixed
+/// A <see cref="TestScheduler"/> that reads marble diagrams (tests/Marbles/README.md). One frame is a fixed
 /// span of virtual time chosen per test. Build inputs with <see cref="Hot{T}"/> and
 /// <see cref="Cold{T}"/>, state expectations with <see cref="ExpectObservable{T}"/> and
 /// <see cref="ExpectSubscriptions"/>, then call <see cref="Flush"/>: it runs virtual time to the

@@ -12,7 +12,7 @@ namespace Spotify.Rx.Marbles;
 internal readonly record struct MarbleToken(char Symbol, int Column, long Ticks, int? GroupColumn);
 
 /// <summary>
-/// The part every diagram shares (MARBLES.md): spaces take no time, <c>-</c> and every symbol take one frame,
+/// The part every diagram shares (tests/Marbles/README.md): spaces take no time, <c>-</c> and every symbol take one frame,
 /// time progressions (<c>500ms</c>, <c>10s</c>, <c>2m</c>) take their time, and a group <c>( )</c> puts its
 /// symbols at the time it opened while taking a frame for each of its characters. Event diagrams and
 /// subscription diagrams read their symbols from here; the malformed time and groups are refused here, once.

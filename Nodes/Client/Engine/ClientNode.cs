@@ -15,7 +15,7 @@ namespace Spotify.Rx.Client;
 
 /// <summary>
 /// One client (peer): logged in at the main server, in the overlay, with its cache registered at
-/// the tracker, playing playlists by DESIGN.md's rules. Everything it does is visible as
+/// the tracker, playing playlists by docs/ARCHITECTURE.md's rules. Everything it does is visible as
 /// observables: <see cref="Snapshots"/> for a view, <see cref="Plays"/> for metrics,
 /// <see cref="Events"/> for the rules as they fire.
 /// </summary>

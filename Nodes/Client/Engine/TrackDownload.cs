@@ -23,7 +23,7 @@ namespace Spotify.Rx.Client;
 /// </summary>
 internal sealed class TrackDownload : IDisposable
 {
-    // The one encoding: 160 kbit/s (DESIGN.md "One encoding").
+    // The one encoding: 160 kbit/s (docs/ARCHITECTURE.md "One encoding").
     private const double AudioBytesPerSecond = 20_000;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan Backoff = TimeSpan.FromSeconds(1);

@@ -6,7 +6,7 @@ namespace Spotify.Rx.Client.Http;
 
 /// <summary>
 /// A Flurl client that speaks to one node over a single persistent HTTP/1.1 connection
-/// (DESIGN.md: connections are persistent; the server's keep-alive is the normal case).
+/// (docs/ARCHITECTURE.md: connections are persistent; the server's keep-alive is the normal case).
 /// </summary>
 internal static class KeepAlive
 {

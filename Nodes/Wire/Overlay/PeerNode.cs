@@ -22,7 +22,7 @@ namespace Spotify.Rx.Wire.Overlay;
 /// <summary>
 /// A client's place in the peer overlay: listens on its endpoint, dials neighbours, answers and
 /// forwards searches, serves fully cached tracks and fetches verified chunks. The limits of
-/// DESIGN.md are held by the three gates it exposes; all its timers run on its scheduler.
+/// docs/ARCHITECTURE.md are held by the three gates it exposes; all its timers run on its scheduler.
 /// </summary>
 public sealed class PeerNode : IAsyncDisposable
 {

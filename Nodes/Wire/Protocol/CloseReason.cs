@@ -12,7 +12,7 @@ public enum CloseReason : byte
     RemoteClosed = 1,
     /// <summary>The other side said GOODBYE with a reason of its own.</summary>
     RemoteGoodbye = 2,
-    /// <summary>60 connections were already open (DESIGN.md "Limits").</summary>
+    /// <summary>60 connections were already open (docs/ARCHITECTURE.md "Limits").</summary>
     ConnectionLimit = 3,
     /// <summary>HELLO carried no valid token, or a peer id that may not connect (self).</summary>
     Unauthenticated = 4,

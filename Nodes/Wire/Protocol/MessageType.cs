@@ -30,7 +30,7 @@ public static class FieldLimits
     public const int PeerId = 64;
     public const int Detail = 512;
     public const int ChunkData = 64 * 1024 - 256;
-    /// <summary>Two hops in all (DESIGN.md rule 1): a search arrives with at most one more hop to go.</summary>
+    /// <summary>Two hops in all (docs/ARCHITECTURE.md rule 1): a search arrives with at most one more hop to go.</summary>
     public const byte MaxHopsLeft = 1;
 
     public static bool IsTrackId(string id) => Playback.Tracks.TrackLibrary.IsValidId(id);

@@ -3,7 +3,7 @@ using Spotify.Rx.Playback.Tracks;
 namespace Spotify.Rx.Wire.Tracks;
 
 /// <summary>
-/// The tracks this client may serve to the overlay: only fully cached ones (DESIGN.md "Cache":
+/// The tracks this client may serve to the overlay: only fully cached ones (docs/ARCHITECTURE.md "Cache":
 /// entering the cache makes a track servable, leaving it withdraws it).
 /// </summary>
 public interface ICachedTracks

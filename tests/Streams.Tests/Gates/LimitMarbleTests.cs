@@ -6,7 +6,7 @@ using static Spotify.Rx.Streams.Tests.Rules.Audio;
 
 namespace Spotify.Rx.Streams.Tests.Gates;
 
-/// <summary>The limits of DESIGN.md as marble diagrams; each letter is one peer.</summary>
+/// <summary>The limits of docs/ARCHITECTURE.md as marble diagrams; each letter is one peer.</summary>
 public class LimitMarbleTests
 {
     [Fact]
