@@ -4,7 +4,7 @@ namespace Spotify.Rx.Playback.Tests.Support;
 
 /// <summary>
 /// Runs an independent tool (ffmpeg, opusinfo). A missing tool fails the test with how to install it, never
-/// skips it: .ci/run installs them, and a check that silently does not run checks nothing.
+/// skips it: tools/test.sh installs them, and a check that silently does not run checks nothing.
 /// </summary>
 public static class ExternalTool
 {
@@ -17,7 +17,7 @@ public static class ExternalTool
             string candidate = Path.Combine(dir, name);
             if (File.Exists(candidate)) return candidate;
         }
-        throw new Xunit.Sdk.XunitException($"'{name}' is not on PATH: apt-get install -y ffmpeg opus-tools (.ci/run does this)");
+        throw new Xunit.Sdk.XunitException($"'{name}' is not on PATH: apt-get install -y ffmpeg opus-tools (bash tools/test.sh does this)");
     }
 
     public static async Task<Result> RunAsync(string name, params string[] arguments)

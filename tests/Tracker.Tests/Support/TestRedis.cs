@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace Spotify.Rx.Tracker.Tests.Support;
 
 /// <summary>
-/// Where the Redis tests find Redis: SPOTIFY_RX_REDIS (host:port), which .ci/run sets after starting
+/// Where the Redis tests find Redis: SPOTIFY_RX_REDIS (host:port), which tools/test.sh sets after starting
 /// a private redis-server. In CI a missing Redis fails the tests; locally they return early and say how to run them.
 /// </summary>
 public static class TestRedis
@@ -18,7 +18,7 @@ public static class TestRedis
             || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
         if (required)
             Assert.Fail($"{AddressVariable} is not set, and the Redis tests must run here (SPOTIFY_RX_REQUIRE_REDIS=1 or CI=true): "
-                + ".ci/run starts a redis-server on 127.0.0.1 and sets it.");
+                + "bash tools/test.sh starts a redis-server on 127.0.0.1 and sets it.");
         output.WriteLine($"NOT RUN: this Redis test needs {AddressVariable}. To run it: apt-get install -y redis-server; "
             + "redis-server --port 6390 --save '' --daemonize yes; SPOTIFY_RX_REDIS=127.0.0.1:6390 dotnet test tests/Tracker.Tests");
         return null;
