@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Spotify.Rx.Common.Auth;
+using Spotify.Rx.Common.Hosting;
 using Spotify.Rx.Server.Accounts;
 using Spotify.Rx.Server.Audio;
 using Spotify.Rx.Server.Auth;
@@ -14,9 +15,9 @@ using Spotify.Rx.Server.Tracks;
 namespace Spotify.Rx.Server;
 
 /// <summary>
-/// The main server (docs/ARCHITECTURE.md "Main server"), built so that Program, the tests and the swarm all
-/// host the same thing: <c>ServerApp.Build(args).Run()</c>, or with <c>configure</c> to set URLs,
-/// library and accounts in-process.
+/// The main server (docs/ARCHITECTURE.md "Main server"). <see cref="AddMainServer"/> and
+/// <see cref="MapMainServer"/> are the whole node, so Program.cs, the tests and the swarm all host
+/// the same thing; <see cref="Build"/> is both for hosts in-process.
 /// </summary>
 public static class ServerApp
 {
@@ -27,6 +28,9 @@ public static class ServerApp
         // One line per request at Information would cost more than serving the request.
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // One line per event with the time; settings, not a provider, so a host that cleared the providers stays quiet.
+        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss ",
     };
 
     /// <summary>
@@ -39,19 +43,36 @@ public static class ServerApp
         ["Server:AudioUrl"] = "http://127.0.0.1:5081",
     };
 
+    /// <summary>The server in-process: <paramref name="configure"/> runs first (URLs, library, accounts, a clock).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        ServerMetrics.Initialize();
         var builder = WebApplication.CreateSlimBuilder(args);
-        // Lowest precedence: code defaults, then appsettings, environment, command line.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         configure?.Invoke(builder);
+        builder.AddMainServer();
+        var app = builder.Build();
+        app.MapMainServer();
+        return app;
+    }
+
+    /// <summary>
+    /// The server's settings and services. Whatever a host registered before (a <see cref="TimeProvider"/>)
+    /// stays; configuration added before is read here, so it must be complete.
+    /// </summary>
+    public static WebApplicationBuilder AddMainServer(this WebApplicationBuilder builder)
+    {
+        // Lowest precedence: code defaults, then appsettings, environment, command line. The demo
+        // account is a default of the Development environment only (dotnet run, see launchSettings.json).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = new Dictionary<string, string?>
+        {
+            ["Server:DemoAccount"] = builder.Environment.IsDevelopment() ? "true" : "false",
+        } });
 
         var services = builder.Services;
         services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ServerMetrics(Metrics.NewCustomRegistry(), sp.GetRequiredService<TrackStore>()));
         services.AddSingleton<AccountStore>();
         services.AddSingleton(sp => new TokenIssuer(
             SigningKey.LoadOrCreate(sp.GetRequiredService<IOptions<ServerOptions>>().Value.SigningKeyFile),
@@ -61,11 +82,11 @@ public static class ServerApp
         services.AddSingleton<BearerAuth>();
         services.AddSingleton<RequireToken>();
         services.AddSingleton<TrackStore>();
-        services.AddSingleton(sp => new AudioParts(sp.GetRequiredService<TrackStore>(), sp.GetRequiredService<IOptions<ServerOptions>>().Value.MaxWindowSeconds));
+        services.AddSingleton(sp => new AudioParts(sp.GetRequiredService<TrackStore>(), sp.GetRequiredService<IOptions<ServerOptions>>().Value.MaxWindowSeconds, sp.GetRequiredService<ServerMetrics>()));
         services.AddSingleton<AudioEndpoint>();
         services.AddHostedService<LibraryLoader>();
         services.AddProblemDetails();
-        services.AddHealthChecks().AddCheck<LibraryHealth>("library");
+        services.AddHealthChecks().AddCheck<LibraryHealth>("library", tags: [Health.Ready]);
 
         var tuning = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         services.Configure<SocketTransportOptions>(sockets =>
@@ -94,11 +115,24 @@ public static class ServerApp
         // The sendfile endpoint: a Kestrel endpoint whose connections go to AudioConnectionHandler
         // instead of Kestrel's HTTP stack.
         if (!string.IsNullOrWhiteSpace(tuning.AudioUrl)) AudioEndpointAddress.Bind(builder, tuning.AudioUrl);
+        return builder;
+    }
 
-        var app = builder.Build();
+    /// <summary>The server's middleware and routes.</summary>
+    public static WebApplication MapMainServer(this WebApplication app)
+    {
+        var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.UseExceptionHandler();
-        app.MapHealthChecks("/healthz");
-        app.MapMetrics("/metrics");
+        // Request durations by route and status class; no in-progress gauge or separate counter on the audio path.
+        app.UseHttpMetrics(o =>
+        {
+            o.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry));
+            o.InProgress.Enabled = false;
+            o.RequestCount.Enabled = false;
+            o.ReduceStatusCodeCardinality();
+        });
+        app.MapHealth();
+        app.MapMetrics("/metrics", metrics.Registry);
         app.MapAuth();
         app.MapTracks();
         return app;

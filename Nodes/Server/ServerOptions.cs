@@ -25,8 +25,11 @@ public sealed class ServerOptions
     /// <summary>User name → password hash as made by <c>hash-password</c> (<see cref="Accounts.PasswordHash"/>).</summary>
     public Dictionary<string, string> Users { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Adds the documented local account <c>demo</c> / <c>demo</c>. Turn off anywhere but a laptop.</summary>
-    public bool DemoAccount { get; set; } = true;
+    /// <summary>
+    /// Adds the documented local account <c>demo</c> / <c>demo</c>. On by default in the Development
+    /// environment only (<c>dotnet run</c>); never turn it on where others can reach the server.
+    /// </summary>
+    public bool DemoAccount { get; set; }
 
     public const int MaxPageSize = 200;
     public int DefaultPageSize { get; set; } = 50;
@@ -101,7 +104,7 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
                 errors.Add($"Server:Users:{user} is not a password hash (make one with: dotnet run --project Nodes/Server -- hash-password).");
         }
         if (o.Users.Count == 0 && !o.DemoAccount)
-            errors.Add("No accounts: configure Server:Users or turn Server:DemoAccount on.");
+            errors.Add("No accounts: configure Server:Users (hash-password), or run in the Development environment, where Server:DemoAccount (demo / demo) is on.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,1 +1,8 @@
-Spotify.Rx.Tracker.TrackerApp.Build(args).Run();
+using Spotify.Rx.Tracker;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.AddTracker();
+
+var app = builder.Build();
+app.MapTracker();
+await app.RunAsync();

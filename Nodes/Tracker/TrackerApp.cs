@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Spotify.Rx.Common.Auth;
+using Spotify.Rx.Common.Hosting;
 using Spotify.Rx.Tracker.Routes;
 using Spotify.Rx.Tracker.Store;
 using StackExchange.Redis;
@@ -9,21 +12,48 @@ using StackExchange.Redis;
 namespace Spotify.Rx.Tracker;
 
 /// <summary>
-/// The tracker node. <see cref="Build"/> is the whole app, so Program.cs, the tests and the swarm
-/// all host the same thing; <paramref name="configure"/> lets a host swap the clock, the random
-/// source or the key source before the app is built.
+/// The tracker node. <see cref="AddTracker"/> and <see cref="MapTracker"/> are the whole node, so
+/// Program.cs, the tests and the swarm all host the same thing; <see cref="Build"/> is both for hosts
+/// in-process.
 /// </summary>
 public static class TrackerApp
 {
     public const string DefaultUrls = "http://127.0.0.1:7070";
 
+    /// <summary>Settings that apply unless appsettings, environment or command line say otherwise.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> Defaults = new Dictionary<string, string?>
+    {
+        ["urls"] = DefaultUrls,
+        ["Logging:LogLevel:Default"] = "Information",
+        // A line per request would cost more than the lookup it logs.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // One line per event with the time; settings, not a provider, so a host that cleared the providers stays quiet.
+        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss ",
+    };
+
+    /// <summary>
+    /// The tracker in-process: <paramref name="configure"/> runs first, so a host can set its
+    /// configuration or register its own clock, random source, key source or store.
+    /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrls);
+        configure?.Invoke(builder);
+        builder.AddTracker();
+        var app = builder.Build();
+        app.MapTracker();
+        return app;
+    }
+
+    /// <summary>
+    /// The tracker's settings and services. Whatever a host registered before (a <see cref="TimeProvider"/>,
+    /// an <see cref="ITrackerStore"/>) stays.
+    /// </summary>
+    public static WebApplicationBuilder AddTracker(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-        // A line per request would cost more than the lookup it logs.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var services = builder.Services;
         services.AddOptions<TrackerOptions>().Bind(builder.Configuration.GetSection(TrackerOptions.Section)).ValidateOnStart();
@@ -55,13 +85,26 @@ public static class TrackerApp
         // Connect to the store while starting, so a wrong Redis address stops the start instead of the first request.
         services.AddHostedService<StoreWarmup>();
 
-        configure?.Invoke(builder);
+        var health = services.AddHealthChecks().AddCheck<StoreHealth>("store", tags: [Health.Ready]);
+        var settings = builder.Configuration.GetSection(TrackerOptions.Section).Get<TrackerOptions>() ?? new TrackerOptions();
+        if (settings.EffectiveStore == TrackerStoreKind.Redis) health.AddCheck<RedisHealth>("redis", tags: [Health.Ready]);
+        return builder;
+    }
 
-        var app = builder.Build();
-        app.MapGet("/healthz", (ITrackerStore store) => store.IsAvailable
-            ? Results.Text("ok")
-            : Results.Problem(detail: "the store is unreachable", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<TrackerMetrics>().Registry);
+    /// <summary>The tracker's middleware and routes.</summary>
+    public static WebApplication MapTracker(this WebApplication app)
+    {
+        var metrics = app.Services.GetRequiredService<TrackerMetrics>();
+        // Request durations by route and status class.
+        app.UseHttpMetrics(o =>
+        {
+            o.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry));
+            o.InProgress.Enabled = false;
+            o.RequestCount.Enabled = false;
+            o.ReduceStatusCodeCardinality();
+        });
+        app.MapHealth();
+        app.MapMetrics("/metrics", metrics.Registry);
         app.MapPeerRoutes();
         return app;
     }
@@ -88,5 +131,31 @@ public static class TrackerApp
         }
 
         public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+
+    /// <summary>Whether the store can answer at all (Redis connected); the memory store always can.</summary>
+    private sealed class StoreHealth(ITrackerStore store) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+            Task.FromResult(store.IsAvailable
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("the store is unreachable"));
+    }
+
+    /// <summary>A PING to the Redis store: a connection that is up but does not answer is not ready either.</summary>
+    private sealed class RedisHealth(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            try
+            {
+                var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(2), ct);
+                return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.#} ms");
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("Redis does not answer: " + e.Message);
+            }
+        }
     }
 }

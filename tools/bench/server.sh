@@ -52,7 +52,7 @@ while [ "$audio_port" = "$ours_port" ]; do audio_port=$(free_port); done
 audio="http://127.0.0.1:$audio_port"
 echo "== starting the server on $ours, sendfile endpoint on $audio (library: $LIBRARY)"
 (cd "$root" && exec dotnet Nodes/Server/bin/Release/net10.0/Spotify.Rx.Server.dll \
-   --urls "$ours" --Server:AudioUrl="$audio" --Server:SigningKeyFile="$work/server-signing.pem" \
+   --urls "$ours" --Server:AudioUrl="$audio" --Server:SigningKeyFile="$work/server-signing.pem" --Server:DemoAccount=true \
    $( [ "$LIBRARY" != data/library ] && echo "--Server:LibraryFolder=$LIBRARY" ) \
    ${SERVER_ARGS:-} --Logging:LogLevel:Default=Warning --Logging:LogLevel:Spotify.Rx=Information) >"$work/server.log" 2>&1 &
 server_pid=$!

@@ -20,11 +20,12 @@ namespace Spotify.Rx.Server.Audio;
 /// What is served (status, bytes, reasons) is decided by <see cref="AudioParts"/>, as on the Kestrel route.
 /// </summary>
 public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IOptions<ServerOptions> options,
-    ILogger<AudioConnectionHandler> log) : ConnectionHandler
+    ILogger<AudioConnectionHandler> log, ServerMetrics metrics) : ConnectionHandler
 {
     private readonly TimeSpan _keepAlive = options.Value.AudioKeepAliveTimeout;
     private readonly AudioParts _parts = parts;
     private readonly BearerAuth _auth = auth;
+    private readonly ServerMetrics _metrics = metrics;
     private readonly bool _fastPath = options.Value.AudioSendfileFastPath && LinuxSendfile.IsAvailable;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
@@ -35,7 +36,7 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
             log.LogError("The audio endpoint needs Kestrel's socket transport; connection {Id} closed", connection.ConnectionId);
             return;
         }
-        ServerMetrics.AudioConnections.Inc();
+        _metrics.AudioConnections.Inc();
         var session = new Session(this, connection, socket);
         try
         {
@@ -134,7 +135,7 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
                 var check = await owner._auth.CheckAsync(_head.Authorization.ToString(), ct);
                 if (!check.IsValid)
                 {
-                    ServerMetrics.AuthRefused.Inc();
+                    owner._metrics.AuthRefused.Inc();
                     await SendProblemAsync(401, "Unauthorized", check.Error!, keepAlive, http10, head, BearerAuth.Challenge(check.Error!));
                     return;
                 }
@@ -166,7 +167,7 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
             writer.Append("\r\n"u8);
             writer.End();
             int headLength = writer.Length;
-            AudioParts.Count(answer, head);
+            owner._parts.Count(answer, head);
 
             if (head || range.Length == 0)
                 await socket.SendAsync(_responseHead.AsMemory(0, headLength), SocketFlags.None);

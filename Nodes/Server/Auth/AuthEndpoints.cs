@@ -43,12 +43,12 @@ public static class AuthEndpoints
         if (!accounts.Verify(request.User, request.Password))
         {
             logs.CreateLogger("Spotify.Rx.Server.Auth").LogInformation("Refused a token for {User}: wrong user or password", request.User);
-            ServerMetrics.LoginsRefused.Inc();
+            ctx.RequestServices.GetRequiredService<ServerMetrics>().LoginsRefused.Inc();
             return Problems.Unauthorized("wrong user or password");
         }
 
         var token = issuer.Issue(request.User, request.PeerId, options.Value.TokenLifetime);
-        ServerMetrics.TokensIssued.Inc();
+        ctx.RequestServices.GetRequiredService<ServerMetrics>().TokensIssued.Inc();
         var expires = new DateTimeOffset(new JsonWebToken(token).ValidTo, TimeSpan.Zero);
         // Where to fetch audio with zero copy, when the sendfile endpoint is on; clients fall back to /tracks otherwise.
         var audioUrl = Audio.AudioEndpointAddress.Advertised(options.Value.AudioUrl, ctx.Request.Host.Value);

@@ -47,7 +47,7 @@ public sealed class BearerAuth(TokenValidator validator)
     {
         var check = await CheckAsync(header, ctx.RequestAborted);
         if (check.IsValid) return check.Identity;
-        ServerMetrics.AuthRefused.Inc();
+        ctx.RequestServices.GetRequiredService<ServerMetrics>().AuthRefused.Inc();
         ctx.Response.Headers.WWWAuthenticate = Challenge(check.Error!);
         await Problems.Unauthorized(check.Error!).ExecuteAsync(ctx);
         return null;

@@ -71,7 +71,7 @@ public sealed class AudioEndpoint(AudioParts parts, BearerAuth auth)
             headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {range.Start}-{range.End - 1}/{answer.Track!.Audio.Length}");
         }
         bool head = HttpMethods.IsHead(request.Method);
-        AudioParts.Count(answer, head);
+        parts.Count(answer, head);
         if (head) return Task.CompletedTask;
 
         var part = answer.Track!.Audio.Slice((int)range.Start, (int)range.Length);

@@ -32,7 +32,7 @@ public readonly record struct AudioAnswer(int Status, StoredTrack? Track, ByteRa
 /// The semantics of <c>/tracks/{id}/audio</c> in one place: which track, which bytes, which status.
 /// Both front ends call <see cref="Decide"/>, so they cannot drift apart.
 /// </summary>
-public sealed class AudioParts(TrackStore store, double maxWindowSeconds)
+public sealed class AudioParts(TrackStore store, double maxWindowSeconds, ServerMetrics metrics)
 {
     public const string ContentType = "audio/ogg";
     public const string BadId = "track ids are 1-64 characters of a-z 0-9 -";
@@ -78,11 +78,11 @@ public sealed class AudioParts(TrackStore store, double maxWindowSeconds)
     }
 
     /// <summary>Counts a part about to be sent; the body's bytes only when there is a body.</summary>
-    public static void Count(in AudioAnswer answer, bool head)
+    public void Count(in AudioAnswer answer, bool head)
     {
         // No exemplars: looking one up in the trace context costs more than the count itself.
-        (answer.Form switch { RangeForm.Time => ServerMetrics.AudioTime, RangeForm.Range => ServerMetrics.AudioRange, _ => ServerMetrics.AudioWhole }).Inc(1, Exemplar.None);
-        if (!head) ServerMetrics.AudioBytes.Inc(answer.Range.Length, Exemplar.None);
+        (answer.Form switch { RangeForm.Time => metrics.AudioTime, RangeForm.Range => metrics.AudioRange, _ => metrics.AudioWhole }).Inc(1, Exemplar.None);
+        if (!head) metrics.AudioBytes.Inc(answer.Range.Length, Exemplar.None);
     }
 
     /// <summary>The whole pages that cover [from, from + seconds), or why the window is not one.</summary>
@@ -104,9 +104,9 @@ public sealed class AudioParts(TrackStore store, double maxWindowSeconds)
     private static bool TryParseSeconds(ReadOnlySpan<char> text, out double value) =>
         double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
-    private static AudioAnswer Refuse(int status, string title, string reason, StoredTrack? track = null)
+    private AudioAnswer Refuse(int status, string title, string reason, StoredTrack? track = null)
     {
-        ServerMetrics.AudioRefused.Inc();
+        metrics.AudioRefused.Inc();
         return new AudioAnswer(status, track, default, RangeForm.Whole, title, reason);
     }
 }

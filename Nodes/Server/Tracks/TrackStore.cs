@@ -48,8 +48,6 @@ public sealed class TrackStore : IDisposable
             .ToArray();
         _loaded = new Loaded(stored);
         IsLoaded = true;
-        ServerMetrics.LibraryTracks.Set(stored.Length);
-        ServerMetrics.LibraryBytes.Set(stored.Sum(t => (double)t.Audio.Length));
     }
 
     public StoredTrack? Find(ReadOnlySpan<char> id) => _loaded.ById.TryGetValue(id, out var track) ? track : null;

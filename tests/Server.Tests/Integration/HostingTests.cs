@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Spotify.Rx.Server.Tests.Integration;
@@ -15,6 +16,31 @@ public class HostingTests(ServerFixture server)
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/healthz/live")]
+    [InlineData("/healthz/ready")]
+    public async Task Liveness_and_readiness_are_served_apart(string path)
+    {
+        using var http = server.Client();
+        var response = await http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_demo_account_is_on_in_the_development_environment()
+    {
+        await using var app = ServerApp.Build(["--environment", "Development", "--urls", "http://127.0.0.1:0"]);
+        Assert.True(app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.DemoAccount);
+    }
+
+    [Fact]
+    public void Outside_development_a_server_without_accounts_refuses_to_start_and_says_why()
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => ServerApp.Build(["--environment", "Production", "--urls", "http://127.0.0.1:0"]));
+        Assert.Contains("No accounts", e.Message);
+    }
+
     [Fact]
     public async Task Metrics_count_the_audio_served_in_prometheus_text()
     {
@@ -23,6 +49,8 @@ public class HostingTests(ServerFixture server)
         var text = await http.GetStringAsync("/metrics");
         Assert.Contains("spotify_rx_server_audio_requests_total{form=\"range\"}", text);
         Assert.Contains("spotify_rx_server_library_tracks 3", text);
+        Assert.Contains("http_request_duration_seconds_bucket{", text);
+        Assert.Contains("endpoint=\"/tracks/{id}/audio\"", text);
         var bytesLine = text.Split('\n').Single(l => l.StartsWith("spotify_rx_server_audio_bytes_total "));
         Assert.True(double.Parse(bytesLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 16384);
     }

@@ -278,8 +278,10 @@ public sealed class TrackerHttpTests : IAsyncLifetime
         await _tracker.PeersAsync(TokenFor("bob"), "t1");
         (await _tracker.LookupAsync(null, "t1")).Dispose();
 
-        Assert.Equal("ok", await _tracker.Http.GetStringAsync("healthz"));
+        Assert.Equal("Healthy", await _tracker.Http.GetStringAsync("healthz"));
         var metrics = await _tracker.Http.GetStringAsync("metrics");
+        Assert.Contains("http_request_duration_seconds_count{code=\"2xx\",method=\"PUT\",controller=\"\",action=\"\",endpoint=\"/tracks/{trackId}/peers/{peerId}\"} 1", metrics);
+        Assert.Contains("http_request_duration_seconds_bucket{", metrics);
         Assert.Contains("tracker_registrations_total 1", metrics);
         Assert.Contains("tracker_lookups_total 1", metrics);
         Assert.Contains("tracker_peers_returned_total 1", metrics);

@@ -29,7 +29,7 @@ public sealed class TrackerProcessTests
             await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
-            Assert.Equal("ok", await http.GetStringAsync("/healthz"));
+            Assert.Equal("Healthy", await http.GetStringAsync("/healthz/ready"));
             var node = new[] { "alice", "bob" }.ToDictionary(p => p, p => issuer.Issue("user-" + p, p, TimeSpan.FromMinutes(5)));
             using var put = new HttpRequestMessage(HttpMethod.Put, "/tracks/t1/peers/alice")
             {
