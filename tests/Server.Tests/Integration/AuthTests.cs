@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -10,11 +11,6 @@ namespace Spotify.Rx.Server.Tests.Integration;
 [Collection(ServerCollection.Name)]
 public class AuthTests(ServerFixture server)
 {
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
     [Fact]
     public async Task The_right_password_gets_a_token_for_the_user_and_peer_that_the_published_key_validates()
     {
@@ -85,7 +81,7 @@ public class AuthTests(ServerFixture server)
     {
         // Signed with the server's own key, but issued two hours ago for one hour.
         var key = SigningKey.LoadOrCreate(server.KeyFile);
-        var expired = new TokenIssuer(key, new FixedClock(DateTimeOffset.UtcNow.AddHours(-2))).Issue(ServerFixture.User, "p", TimeSpan.FromHours(1));
+        var expired = new TokenIssuer(key, new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-2))).Issue(ServerFixture.User, "p", TimeSpan.FromHours(1));
         await AssertRefused(expired, "token expired");
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -19,11 +20,6 @@ public class SendfileEndpointTests(ServerFixture server)
 {
     private const string Track = "aurora-1";
     private const string Audio = "/tracks/aurora-1/audio";
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 
     [Fact]
     public async Task The_token_response_names_the_sendfile_endpoint()
@@ -138,7 +134,7 @@ public class SendfileEndpointTests(ServerFixture server)
     [Fact]
     public async Task A_missing_expired_tampered_or_foreign_token_gets_401_with_the_reason_and_a_challenge()
     {
-        var expired = new TokenIssuer(SigningKey.LoadOrCreate(server.KeyFile), new FixedClock(DateTimeOffset.UtcNow.AddHours(-2)))
+        var expired = new TokenIssuer(SigningKey.LoadOrCreate(server.KeyFile), new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-2)))
             .Issue(ServerFixture.User, "p", TimeSpan.FromHours(1));
         var parts = server.Token.Split('.');
         var tampered = $"{parts[0]}.{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(parts[1]).Replace(ServerFixture.User, "admin"))}.{parts[2]}";

@@ -1,21 +1,16 @@
+using Microsoft.Extensions.Time.Testing;
 using Spotify.Rx.Common.Auth;
 
 namespace Spotify.Rx.Server.Tests.Units;
 
 public class TokenValidatorTests
 {
-    private sealed class MovableClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static readonly DateTimeOffset Noon = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task A_token_from_the_issuer_validates_to_its_user_and_peer_until_it_expires()
     {
-        var clock = new MovableClock(Noon);
+        var clock = new FakeTimeProvider(Noon);
         var key = SigningKey.CreateEphemeral();
         var token = new TokenIssuer(key, clock).Issue("alice", "peer-1", TimeSpan.FromMinutes(10));
         var validator = new TokenValidator(new StaticKeySource(key), clock);
@@ -25,7 +20,7 @@ public class TokenValidatorTests
         Assert.True(validator.TryGetCached(token, out var cached));
         Assert.Equal("alice", cached.User);
 
-        clock.Now = Noon.AddMinutes(10);
+        clock.SetUtcNow(Noon.AddMinutes(10));
         Assert.False(validator.TryGetCached(token, out _));
         Assert.Equal("token expired", (await validator.ValidateAsync(token)).Error);
     }
@@ -34,15 +29,15 @@ public class TokenValidatorTests
     public async Task An_expired_token_is_refused_as_expired_the_first_time_it_is_seen()
     {
         var key = SigningKey.CreateEphemeral();
-        var token = new TokenIssuer(key, new MovableClock(Noon.AddHours(-2))).Issue("alice", "p", TimeSpan.FromHours(1));
-        var check = await new TokenValidator(new StaticKeySource(key), new MovableClock(Noon)).ValidateAsync(token);
+        var token = new TokenIssuer(key, new FakeTimeProvider(Noon.AddHours(-2))).Issue("alice", "p", TimeSpan.FromHours(1));
+        var check = await new TokenValidator(new StaticKeySource(key), new FakeTimeProvider(Noon)).ValidateAsync(token);
         Assert.Equal("token expired", check.Error);
     }
 
     [Fact]
     public async Task A_token_signed_by_another_key_is_refused_even_after_asking_the_key_source_again()
     {
-        var clock = new MovableClock(Noon);
+        var clock = new FakeTimeProvider(Noon);
         var token = new TokenIssuer(SigningKey.CreateEphemeral(), clock).Issue("mallory", "p", TimeSpan.FromHours(1));
         var asked = new List<bool>();
         var source = new RecordingSource(SigningKey.CreateEphemeral(), asked);
@@ -54,7 +49,7 @@ public class TokenValidatorTests
     [Fact]
     public async Task A_token_whose_payload_was_changed_fails_its_signature()
     {
-        var clock = new MovableClock(Noon);
+        var clock = new FakeTimeProvider(Noon);
         var key = SigningKey.CreateEphemeral();
         var token = new TokenIssuer(key, clock).Issue("alice", "p", TimeSpan.FromHours(1));
         var parts = token.Split('.');
@@ -72,7 +67,7 @@ public class TokenValidatorTests
     public async Task Something_that_is_not_a_token_is_refused_with_a_reason(string? token, string reason)
     {
         var key = SigningKey.CreateEphemeral();
-        var check = await new TokenValidator(new StaticKeySource(key), new MovableClock(Noon)).ValidateAsync(token);
+        var check = await new TokenValidator(new StaticKeySource(key), new FakeTimeProvider(Noon)).ValidateAsync(token);
         Assert.Equal(reason, check.Error);
     }
 
@@ -113,18 +108,12 @@ public class JwksKeySourceTests
         }
     }
 
-    private sealed class MovableClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Fact]
     public async Task Tokens_naming_unknown_keys_make_at_most_one_key_refresh_per_interval()
     {
         var key = SigningKey.CreateEphemeral();
         var jwks = new CountingJwks(() => new TokenIssuer(key, TimeProvider.System).JwksJson());
-        var clock = new MovableClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
         var source = new JwksKeySource(new HttpClient(jwks), new Uri("http://server/.well-known/jwks.json"), clock, TimeSpan.FromSeconds(5));
         var validator = new TokenValidator(source, clock);
         var good = new TokenIssuer(key, clock).Issue("alice", "p", TimeSpan.FromHours(1));
@@ -139,7 +128,7 @@ public class JwksKeySourceTests
         }
         Assert.Equal(1, jwks.Requests);
 
-        clock.Now += TimeSpan.FromSeconds(6);
+        clock.Advance(TimeSpan.FromSeconds(6));
         var another = new TokenIssuer(SigningKey.CreateEphemeral(), clock).Issue("mallory", "p", TimeSpan.FromHours(1));
         Assert.False((await validator.ValidateAsync(another)).IsValid);
         Assert.Equal(2, jwks.Requests);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using Spotify.Rx.Common.Auth;
 using Spotify.Rx.Tracker.Tests.Support;
@@ -8,7 +9,8 @@ namespace Spotify.Rx.Tracker.Tests.Http;
 /// <summary>Two tracker instances on one Redis serve one swarm: the path for outgrowing one machine.</summary>
 public sealed class SharedRedisTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new();
+    // Starts at the real time: Redis key TTLs run on Redis's own clock and must not lapse mid-test.
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly List<IAsyncDisposable> _running = [];
     private TokenIssuer _issuer = null!;
     private TrackerNode? _east;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -13,7 +14,8 @@ namespace Spotify.Rx.Tracker.Tests.Http;
 /// <summary>The real tracker on 127.0.0.1, its keys from a real JWKS endpoint, spoken to over HTTP.</summary>
 public sealed class TrackerHttpTests : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new();
+    // Starts at the real time: Redis key TTLs run on Redis's own clock and must not lapse mid-test.
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private TokenIssuer _issuer = null!;
     private JwksHost _jwks = null!;
     private TrackerNode _tracker = null!;

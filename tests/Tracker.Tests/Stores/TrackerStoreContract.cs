@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Spotify.Rx.Common.Contracts;
 using Spotify.Rx.Tracker.Store;
 using Spotify.Rx.Tracker.Tests.Support;
@@ -11,7 +12,8 @@ namespace Spotify.Rx.Tracker.Tests.Stores;
 public abstract class TrackerStoreContract : IAsyncLifetime
 {
     protected static readonly TrackerLimits Limits = new(TimeSpan.FromSeconds(60), KeepPerTrack: 20);
-    protected readonly ManualClock Clock = new();
+    // Starts at the real time: Redis key TTLs run on Redis's own clock and must not lapse mid-test.
+    protected readonly FakeTimeProvider Clock = new(DateTimeOffset.UtcNow);
     protected ITrackerStore? Store { get; private set; }
 
     protected abstract Task<ITrackerStore?> CreateStoreAsync(TrackerLimits limits, TimeProvider time);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
@@ -18,7 +19,7 @@ public sealed class TokenRenewalTests : IAsyncDisposable
     private static readonly TimeSpan Life = TimeSpan.FromHours(1);
 
     // Issuer and validators share one clock the test moves, so expiry needs no waiting.
-    private readonly SettableClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly TokenIssuer _issuer;
     private readonly TokenValidator _validator;
     private readonly List<PeerNode> _nodes = [];
