@@ -2,13 +2,12 @@ using Spotify.Rx.Playback.Tracks;
 using Spotify.Rx.Wire.Overlay;
 using Spotify.Rx.Wire.Protocol;
 using Spotify.Rx.Wire.Tests.Support;
-using Spotify.Rx.Wire.Tracks;
 
 namespace Spotify.Rx.Wire.Tests.Overlay;
 
 /// <summary>
 /// A peer that sent a corrupt chunk is dropped, not merely disconnected: a tracker or a search that
-/// still names it must not bring it back (issue 7, "a peer sending corrupt chunks → the peer dropped").
+/// still names it must not bring it back.
 /// </summary>
 public sealed class DroppedPeerTests
 {
@@ -17,11 +16,7 @@ public sealed class DroppedPeerTests
     {
         await using var swarm = new TestSwarm();
         var (manifest, bytes) = RandomTracks.Make("track-1", 100_000, seed: 9);
-        var corrupt = (byte[])bytes.Clone();
-        corrupt[2 * TrackManifest.DefaultChunkSize + 5] ^= 0x01;
-        var bad = new MemoryTracks();
-        bad.Add(manifest, corrupt);
-        var liar = await swarm.StartAsync("liar", bad);
+        var liar = await swarm.StartAsync("liar", RandomTracks.HoldingCorrupted(manifest, bytes, at: 2 * TrackManifest.DefaultChunkSize + 5, flip: 0x01));
         var downloader = await swarm.StartAsync("downloader");
         await downloader.ConnectToAsync(liar);
         var dropped = downloader.NextClose(c => c.PeerId == "liar");
@@ -46,11 +41,7 @@ public sealed class DroppedPeerTests
     {
         await using var swarm = new TestSwarm();
         var (manifest, bytes) = RandomTracks.Make("track-1", 60_000, seed: 10);
-        var corrupt = (byte[])bytes.Clone();
-        corrupt[7] ^= 0x80;
-        var bad = new MemoryTracks();
-        bad.Add(manifest, corrupt);
-        var liar = await swarm.StartAsync("liar", bad);
+        var liar = await swarm.StartAsync("liar", RandomTracks.HoldingCorrupted(manifest, bytes, at: 7, flip: 0x80));
         var forgiving = await swarm.StartAsync("forgiving", tune: o => o with { CorruptPeerDrop = TimeSpan.Zero });
         await forgiving.ConnectToAsync(liar);
         var dropped = forgiving.NextClose(c => c.PeerId == "liar");

@@ -1,18 +1,15 @@
 using Microsoft.Extensions.Time.Testing;
-using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using Spotify.Rx.Common.Auth;
 using Spotify.Rx.Wire.Overlay;
 using Spotify.Rx.Wire.Protocol;
 using Spotify.Rx.Wire.Tests.Support;
-using Spotify.Rx.Wire.Tracks;
 
 namespace Spotify.Rx.Wire.Tests.Overlay;
 
 /// <summary>
 /// A client outlives its first token: the login renews it, and every HELLO sent after that, dialing
-/// or answering, must carry the renewed one (issue 7, "an expired token → renewed without stopping playback").
+/// or answering, must carry the renewed one.
 /// </summary>
 public sealed class TokenRenewalTests : IAsyncDisposable
 {
@@ -20,26 +17,22 @@ public sealed class TokenRenewalTests : IAsyncDisposable
 
     // Issuer and validators share one clock the test moves, so expiry needs no waiting.
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private readonly TokenIssuer _issuer;
-    private readonly TokenValidator _validator;
-    private readonly List<PeerNode> _nodes = [];
+    private readonly TestSwarm _swarm;
 
-    public TokenRenewalTests()
-    {
-        _issuer = new TokenIssuer(SigningKey.CreateEphemeral(), _clock);
-        _validator = new TokenValidator(new StaticKeySource(_issuer.Key), _clock);
-    }
+    public TokenRenewalTests() => _swarm = new TestSwarm(_clock);
+
+    public ValueTask DisposeAsync() => _swarm.DisposeAsync();
 
     [Fact]
     public async Task After_its_token_expires_a_node_whose_login_renewed_it_is_accepted_dialing_and_answering()
     {
-        var current = _issuer.Issue("demo", "renewing", Life);
-        var renewing = await StartAsync(new PeerNodeOptions { Token = current, TokenSource = _ => ValueTask.FromResult(current) });
-        var dialed = await StartAsync(new PeerNodeOptions { Token = _issuer.Issue("demo", "dialed", 3 * Life) });
-        var dialer = await StartAsync(new PeerNodeOptions { Token = _issuer.Issue("demo", "dialer", 3 * Life) });
+        var current = _swarm.Token("renewing", Life);
+        var renewing = await _swarm.StartAsync(new PeerNodeOptions { Token = current, TokenSource = _ => ValueTask.FromResult(current) });
+        var dialed = await _swarm.StartAsync(new PeerNodeOptions { Token = _swarm.Token("dialed", 3 * Life) });
+        var dialer = await _swarm.StartAsync(new PeerNodeOptions { Token = _swarm.Token("dialer", 3 * Life) });
 
         _clock.Advance(Life + TimeSpan.FromMinutes(1));
-        current = _issuer.Issue("demo", "renewing", Life);
+        current = _swarm.Token("renewing", Life);
 
         Assert.Equal("dialed", await renewing.ConnectAsync(dialed.Endpoint).WaitAsync(TestSwarm.Patience));
         Assert.Equal("renewing", await dialer.ConnectAsync(renewing.Endpoint).WaitAsync(TestSwarm.Patience));
@@ -50,10 +43,10 @@ public sealed class TokenRenewalTests : IAsyncDisposable
     [Fact]
     public async Task An_expired_hello_token_is_refused_unauthenticated_both_when_dialing_and_when_answering()
     {
-        var held = _issuer.Issue("demo", "stale", Life);
-        var stale = await StartAsync(new PeerNodeOptions { Token = held, TokenSource = _ => ValueTask.FromResult(held) });
-        var dialed = await StartAsync(new PeerNodeOptions { Token = _issuer.Issue("demo", "dialed", 3 * Life) });
-        var dialer = await StartAsync(new PeerNodeOptions { Token = _issuer.Issue("demo", "dialer", 3 * Life) });
+        var held = _swarm.Token("stale", Life);
+        var stale = await _swarm.StartAsync(new PeerNodeOptions { Token = held, TokenSource = _ => ValueTask.FromResult(held) });
+        var dialed = await _swarm.StartAsync(new PeerNodeOptions { Token = _swarm.Token("dialed", 3 * Life) });
+        var dialer = await _swarm.StartAsync(new PeerNodeOptions { Token = _swarm.Token("dialer", 3 * Life) });
         var dialedRefuses = dialed.Closed.FirstAsync().ToTask();
         var dialerRefuses = dialer.Closed.FirstAsync().ToTask();
 
@@ -74,28 +67,15 @@ public sealed class TokenRenewalTests : IAsyncDisposable
     [Fact]
     public async Task A_token_source_that_hands_over_another_peers_token_opens_no_connection()
     {
-        var own = _issuer.Issue("demo", "honest", Life);
-        var other = _issuer.Issue("demo", "someone-else", Life);
-        var confused = await StartAsync(new PeerNodeOptions { Token = own, TokenSource = _ => ValueTask.FromResult(other) });
-        var dialed = await StartAsync(new PeerNodeOptions { Token = _issuer.Issue("demo", "dialed", Life) });
+        var own = _swarm.Token("honest", Life);
+        var other = _swarm.Token("someone-else", Life);
+        var confused = await _swarm.StartAsync(new PeerNodeOptions { Token = own, TokenSource = _ => ValueTask.FromResult(other) });
+        var dialed = await _swarm.StartAsync(new PeerNodeOptions { Token = _swarm.Token("dialed", Life) });
 
         var refused = await Assert.ThrowsAsync<PeerConnectException>(() => confused.ConnectAsync(dialed.Endpoint).WaitAsync(TestSwarm.Patience));
 
         Assert.Equal(CloseReason.Unauthenticated, refused.Reason);
         Assert.Contains("someone-else", refused.Detail);
         Assert.False(dialed.IsConnected("someone-else"));
-    }
-
-    private async Task<PeerNode> StartAsync(PeerNodeOptions options)
-    {
-        var node = new PeerNode(options, _validator, new MemoryTracks(), Scheduler.Default);
-        await node.StartAsync();
-        _nodes.Add(node);
-        return node;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask())).WaitAsync(TestSwarm.Patience);
     }
 }

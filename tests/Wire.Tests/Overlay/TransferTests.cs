@@ -4,7 +4,6 @@ using Spotify.Rx.Playback.Tracks;
 using Spotify.Rx.Wire.Overlay;
 using Spotify.Rx.Wire.Protocol;
 using Spotify.Rx.Wire.Tests.Support;
-using Spotify.Rx.Wire.Tracks;
 
 namespace Spotify.Rx.Wire.Tests.Overlay;
 
@@ -15,9 +14,7 @@ public class TransferTests
     {
         await using var swarm = new TestSwarm();
         var (manifest, bytes) = RandomTracks.Make("track-1", 3 * 1024 * 1024 + 1234, seed: 5);
-        var held = new MemoryTracks();
-        held.Add(manifest, bytes);
-        var uploader = await swarm.StartAsync("uploader", held);
+        var uploader = await swarm.StartAsync("uploader", RandomTracks.Holding(manifest, bytes));
         var downloader = await swarm.StartAsync("downloader");
         var peer = await downloader.ConnectToAsync(uploader);
 
@@ -34,14 +31,8 @@ public class TransferTests
     {
         await using var swarm = new TestSwarm();
         var (manifest, bytes) = RandomTracks.Make("track-1", 100_000, seed: 6);
-        var corrupt = (byte[])bytes.Clone();
-        corrupt[3 * TrackManifest.DefaultChunkSize + 17] ^= 0x40;
-        var bad = new MemoryTracks();
-        bad.Add(manifest, corrupt);
-        var good = new MemoryTracks();
-        good.Add(manifest, bytes);
-        var liar = await swarm.StartAsync("liar", bad);
-        var honest = await swarm.StartAsync("honest", good);
+        var liar = await swarm.StartAsync("liar", RandomTracks.HoldingCorrupted(manifest, bytes, at: 3 * TrackManifest.DefaultChunkSize + 17, flip: 0x40));
+        var honest = await swarm.StartAsync("honest", RandomTracks.Holding(manifest, bytes));
         var downloader = await swarm.StartAsync("downloader");
         await downloader.ConnectToAsync(liar);
         await downloader.ConnectToAsync(honest);
@@ -75,9 +66,7 @@ public class TransferTests
     {
         await using var swarm = new TestSwarm();
         var (manifest, bytes) = RandomTracks.Make("track-1", 64 * 1024);
-        var held = new MemoryTracks();
-        held.Add(manifest, bytes);
-        var uploader = await swarm.StartAsync("uploader", held, o => o with { OverlaySampleInterval = TimeSpan.FromMilliseconds(50) });
+        var uploader = await swarm.StartAsync("uploader", RandomTracks.Holding(manifest, bytes), o => o with { OverlaySampleInterval = TimeSpan.FromMilliseconds(50) });
         var downloader = await swarm.StartAsync("downloader");
         await downloader.ConnectToAsync(uploader);
         await FetchAllAsync(downloader, "uploader", manifest, inFlight: 4);
@@ -98,9 +87,7 @@ public class TransferTests
     {
         await using var swarm = new TestSwarm();
         var (manifest, bytes) = RandomTracks.Make("track-1", 50_000);
-        var held = new MemoryTracks();
-        held.Add(manifest, bytes);
-        var gated = new GatedTracks(held);
+        var gated = new GatedTracks(RandomTracks.Holding(manifest, bytes));
         var downloader = await swarm.StartAsync("downloader");
         var fetches = new List<Task<ReadOnlyMemory<byte>>>();
         for (var i = 0; i < 6; i++)

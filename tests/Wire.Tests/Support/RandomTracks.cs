@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Spotify.Rx.Playback.Tracks;
+using Spotify.Rx.Wire.Tracks;
 
 namespace Spotify.Rx.Wire.Tests.Support;
 
@@ -20,5 +21,21 @@ public static class RandomTracks
             ByteLength = length, ChunkHashes = hashes, PreSkip = 312, Pages = [],
         };
         return (manifest, bytes);
+    }
+
+    /// <summary>A cache that holds the track whole.</summary>
+    public static MemoryTracks Holding(TrackManifest manifest, byte[] bytes)
+    {
+        var tracks = new MemoryTracks();
+        tracks.Add(manifest, bytes);
+        return tracks;
+    }
+
+    /// <summary>A cache that holds the track with the bits of <paramref name="flip"/> flipped in byte <paramref name="at"/>: one chunk is a lie.</summary>
+    public static MemoryTracks HoldingCorrupted(TrackManifest manifest, byte[] bytes, int at, byte flip)
+    {
+        var corrupt = (byte[])bytes.Clone();
+        corrupt[at] ^= flip;
+        return Holding(manifest, corrupt);
     }
 }

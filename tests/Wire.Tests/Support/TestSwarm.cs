@@ -14,26 +14,36 @@ public sealed class TestSwarm : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
-    private readonly TokenIssuer _issuer = new(SigningKey.CreateEphemeral(), TimeProvider.System);
+    private readonly TokenIssuer _issuer;
     private readonly List<PeerNode> _nodes = [];
 
-    public TestSwarm()
+    /// <param name="clock">The clock of the issuer and of every node's validator; a test moves it to expire tokens.</param>
+    public TestSwarm(TimeProvider? clock = null)
     {
-        Validator = new TokenValidator(new StaticKeySource(_issuer.Key), TimeProvider.System);
+        var time = clock ?? TimeProvider.System;
+        _issuer = new TokenIssuer(SigningKey.CreateEphemeral(), time);
+        Validator = new TokenValidator(new StaticKeySource(_issuer.Key), time);
     }
 
     public TokenValidator Validator { get; }
 
-    public string Token(string peerId) => _issuer.Issue("user-" + peerId, peerId, TimeSpan.FromHours(1));
+    public string Token(string peerId) => Token(peerId, TimeSpan.FromHours(1));
+
+    public string Token(string peerId, TimeSpan life) => _issuer.Issue("user-" + peerId, peerId, life);
 
     /// <summary>A token signed by a key the swarm does not trust.</summary>
     public static string ForeignToken(string peerId) =>
         new TokenIssuer(SigningKey.CreateEphemeral(), TimeProvider.System).Issue("mallory", peerId, TimeSpan.FromHours(1));
 
-    public async Task<PeerNode> StartAsync(string peerId, ICachedTracks? tracks = null, Func<PeerNodeOptions, PeerNodeOptions>? tune = null)
+    public Task<PeerNode> StartAsync(string peerId, ICachedTracks? tracks = null, Func<PeerNodeOptions, PeerNodeOptions>? tune = null)
     {
         var options = new PeerNodeOptions { Token = Token(peerId) };
-        var node = new PeerNode(tune?.Invoke(options) ?? options, Validator, tracks ?? new MemoryTracks(), Scheduler.Default);
+        return StartAsync(tune?.Invoke(options) ?? options, tracks);
+    }
+
+    public async Task<PeerNode> StartAsync(PeerNodeOptions options, ICachedTracks? tracks = null)
+    {
+        var node = new PeerNode(options, Validator, tracks ?? new MemoryTracks(), Scheduler.Default);
         await node.StartAsync();
         lock (_nodes) _nodes.Add(node);
         return node;
