@@ -14,7 +14,7 @@ public readonly record struct TokenCheck(PeerIdentity? Identity, string? Error)
 /// <summary>
 /// Validates the main server's JWTs for server, tracker and peers. A token that validated once
 /// is remembered until it expires, so the signature is checked once per token rather than once
-/// per request (issue 4: cached validated tokens).
+/// per request.
 /// </summary>
 public sealed class TokenValidator
 {
