@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Spotify.Rx.Common.Auth;
+using Spotify.Rx.Common.Http;
 using Spotify.Rx.Server.Accounts;
 using Spotify.Rx.Server.Audio;
 using Spotify.Rx.Server.Auth;
@@ -97,6 +98,7 @@ public static class ServerApp
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseHeaderValueCheck(app.Logger);
         app.MapHealthChecks("/healthz");
         app.MapMetrics("/metrics");
         app.MapAuth();
