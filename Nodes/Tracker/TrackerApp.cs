@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Spotify.Rx.Common.Auth;
+using Spotify.Rx.Common.Http;
 using Spotify.Rx.Tracker.Routes;
 using Spotify.Rx.Tracker.Store;
 using StackExchange.Redis;
@@ -43,7 +44,7 @@ public static class TrackerApp
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<TrackerOptions>>().Value;
-            return new TrackerLimits(o.RegistrationLifetime, o.KeepPerTrack);
+            return new TrackerLimits(o.RegistrationLifetime, o.KeepPerTrack, o.TracksPerPeer);
         });
         // Resolved only for the Redis store; the container disposes the connection with the app.
         services.TryAddSingleton<IConnectionMultiplexer>(sp =>
@@ -58,6 +59,7 @@ public static class TrackerApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseHeaderValueCheck(app.Logger);
         app.MapGet("/healthz", (ITrackerStore store) => store.IsAvailable
             ? Results.Text("ok")
             : Results.Problem(detail: "the store is unreachable", statusCode: StatusCodes.Status503ServiceUnavailable));
