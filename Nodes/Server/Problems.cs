@@ -11,5 +11,7 @@ public static class Problems
     public static IResult BadRequest(string reason) => Of(StatusCodes.Status400BadRequest, "Bad request", reason);
     public static IResult NotFound(string reason) => Of(StatusCodes.Status404NotFound, "Not found", reason);
 
+    public static IResult Forbidden(string reason) => Of(StatusCodes.Status403Forbidden, "Forbidden", reason);
+
     public static IResult Unauthorized(string reason) => Of(StatusCodes.Status401Unauthorized, "Unauthorized", reason);
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Spotify.Rx.Common.Auth;
 using Spotify.Rx.Common.Hosting;
+using Spotify.Rx.Common.Http;
 using Spotify.Rx.Server.Accounts;
 using Spotify.Rx.Server.Audio;
 using Spotify.Rx.Server.Auth;
@@ -123,6 +124,7 @@ public static class ServerApp
     {
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.UseExceptionHandler();
+        app.UseHeaderValueCheck(app.Logger);
         // Request durations by route and status class; no in-progress gauge or separate counter on the audio path.
         app.UseHttpMetrics(o =>
         {

@@ -100,6 +100,8 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         foreach (var (user, hash) in o.Users)
         {
             if (string.IsNullOrWhiteSpace(user)) errors.Add("Server:Users has an empty user name.");
+            else if (!Spotify.Rx.Common.Auth.PeerIds.IsValidAccount(user))
+                errors.Add($"Server:Users:{user}: a user name is 1-{Spotify.Rx.Common.Auth.PeerIds.MaxAccountLength} characters of {Spotify.Rx.Common.Auth.PeerIds.CharacterSet} (it prefixes the account's peer ids).");
             else if (!Accounts.PasswordHash.IsWellFormed(hash))
                 errors.Add($"Server:Users:{user} is not a password hash (make one with: dotnet run --project Nodes/Server -- hash-password).");
         }

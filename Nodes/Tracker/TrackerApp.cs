@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Spotify.Rx.Common.Auth;
 using Spotify.Rx.Common.Hosting;
+using Spotify.Rx.Common.Http;
 using Spotify.Rx.Tracker.Routes;
 using Spotify.Rx.Tracker.Store;
 using StackExchange.Redis;
@@ -73,7 +74,7 @@ public static class TrackerApp
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<TrackerOptions>>().Value;
-            return new TrackerLimits(o.RegistrationLifetime, o.KeepPerTrack);
+            return new TrackerLimits(o.RegistrationLifetime, o.KeepPerTrack, o.TracksPerPeer);
         });
         // Resolved only for the Redis store; the container disposes the connection with the app.
         services.TryAddSingleton<IConnectionMultiplexer>(sp =>
@@ -94,6 +95,7 @@ public static class TrackerApp
     /// <summary>The tracker's middleware and routes.</summary>
     public static WebApplication MapTracker(this WebApplication app)
     {
+        app.UseHeaderValueCheck(app.Logger);
         var metrics = app.Services.GetRequiredService<TrackerMetrics>();
         // Request durations by route and status class.
         app.UseHttpMetrics(o =>

@@ -21,6 +21,9 @@ public sealed class TrackerOptions
     /// <summary>… and answered each lookup with 10 of them.</summary>
     public int PeersPerLookup { get; set; } = 10;
 
+    /// <summary>How many live registrations one peer id may hold; see <see cref="Spotify.Rx.Tracker.Store.TrackerLimits.DefaultTracksPerPeer"/>.</summary>
+    public int TracksPerPeer { get; set; } = Spotify.Rx.Tracker.Store.TrackerLimits.DefaultTracksPerPeer;
+
     /// <summary>Memory unless given; Redis when only <see cref="Redis"/> is given.</summary>
     public TrackerStoreKind? Store { get; set; }
 
@@ -51,6 +54,8 @@ public sealed class TrackerOptionsValidator : IValidateOptions<TrackerOptions>
             failures.Add($"Tracker:KeepPerTrack must be between 1 and 1000, was {o.KeepPerTrack}.");
         if (o.PeersPerLookup < 1 || o.PeersPerLookup > o.KeepPerTrack)
             failures.Add($"Tracker:PeersPerLookup must be between 1 and KeepPerTrack ({o.KeepPerTrack}), was {o.PeersPerLookup}.");
+        if (o.TracksPerPeer is < 1 or > 100_000)
+            failures.Add($"Tracker:TracksPerPeer must be between 1 and 100000, was {o.TracksPerPeer}.");
         if (o.EffectiveStore == TrackerStoreKind.Redis && string.IsNullOrWhiteSpace(o.Redis))
             failures.Add("Tracker:Store is Redis but Tracker:Redis (host:port) is not set.");
         if (string.IsNullOrEmpty(o.RedisKeyPrefix))

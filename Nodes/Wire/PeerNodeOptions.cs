@@ -27,6 +27,9 @@ public sealed record PeerNodeOptions
     /// <summary>How long a write may wait for the peer to read before the peer counts as gone.</summary>
     public TimeSpan WriteStallTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Inbound connections before a valid HELLO, in all (the oldest is evicted past it) and per address (refused past it).</summary>
+    public int MaxPendingHandshakes { get; init; } = HandshakeGate.DefaultLimit;
+    public int MaxPendingHandshakesPerAddress { get; init; } = HandshakeGate.DefaultPerAddress;
     /// <summary>REQUESTs kept queued per peer: a 100 MB cache's worth of one track is far below it.</summary>
     public int MaxQueuedRequests { get; init; } = 4096;
     /// <summary>

@@ -1,42 +1,97 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using Spotify.Rx.Playback.Import;
 using Spotify.Rx.Playback.Library;
 
-// The sample-library tool: `generate [--count N] [--seed S] [--out DIR] [--min-seconds A] [--max-seconds B]`
-// and `import <folder> [--out DIR]`. Both write into the library folder (data/library by default).
-return args switch
+// The sample-library tool: `generate` (the sample library) and `import <folder>` (your music), both
+// into the library folder (data/library by default). Exit codes: 0 done, 1 failed, 2 bad usage.
+var defaults = new SampleLibraryOptions();
+Option<string> output = new("--out") { Description = "the library folder", DefaultValueFactory = _ => SampleLibraryOptions.DefaultFolder };
+
+Option<int> count = new("--count") { Description = "tracks to generate", DefaultValueFactory = _ => defaults.Count };
+Option<int> seed = new("--seed") { Description = "seed: the same options always make the same bytes", DefaultValueFactory = _ => defaults.Seed };
+Option<int> minSeconds = new("--min-seconds") { Description = "shortest track, in seconds", DefaultValueFactory = _ => (int)defaults.MinLength.TotalSeconds };
+Option<int> maxSeconds = new("--max-seconds") { Description = "longest track, in seconds", DefaultValueFactory = _ => (int)defaults.MaxLength.TotalSeconds };
+Option<int> complexity = new("--complexity") { Description = "Opus encoder complexity, 0-10", DefaultValueFactory = _ => defaults.Complexity };
+AtLeast(count, 1);
+AtLeast(minSeconds, 1);
+AtLeast(maxSeconds, 1);
+Between(complexity, 0, 10);
+var generate = new Command("generate", "Generate the sample library (synthetic songs, Ogg Opus and manifests)") { count, seed, minSeconds, maxSeconds, complexity, output };
+generate.Validators.Add(r => Checked(() =>
 {
-    ["generate", .. var rest] => await Commands.Generate(new Arguments(rest)),
-    ["import", var folder, .. var rest] => await Commands.Import(folder, new Arguments(rest)),
-    _ => Commands.Usage(),
-};
+    if (r.GetValue(maxSeconds) < r.GetValue(minSeconds))
+        r.AddError($"--max-seconds ({r.GetValue(maxSeconds)}) must be at least --min-seconds ({r.GetValue(minSeconds)})");
+}));
+generate.SetAction((r, ct) => Commands.Generate(defaults with
+{
+    Count = r.GetValue(count),
+    Seed = r.GetValue(seed),
+    MinLength = TimeSpan.FromSeconds(r.GetValue(minSeconds)),
+    MaxLength = TimeSpan.FromSeconds(r.GetValue(maxSeconds)),
+    Complexity = r.GetValue(complexity),
+}, r.GetValue(output)!));
+
+Argument<string> source = new("folder") { Description = "a folder of MP3, WAV/AIFF or Ogg Vorbis files (searched recursively)" };
+source.Validators.Add(r =>
+{
+    var folder = r.GetValueOrDefault<string>();
+    if (!Directory.Exists(folder)) r.AddError($"no folder '{folder}'");
+});
+var import = new Command("import", "Import a folder of music into the library as Ogg Opus") { source, output };
+import.SetAction((r, ct) => Commands.Import(r.GetValue(source)!, r.GetValue(output)!));
+
+var root = new RootCommand("The Spotify.Rx track library: generate the sample library or import your music.") { generate, import };
+root.SetAction(_ =>
+{
+    Console.Error.WriteLine("Library: say which command: generate or import (Library --help lists them).");
+    return 2;
+});
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // Bad usage is exit code 2 with the reasons, not System.CommandLine's 1.
+    foreach (var error in parse.Errors) Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine($"Run '{string.Join(' ', parse.CommandResult.Command.Name == root.Name ? "Library" : "Library " + parse.CommandResult.Command.Name)} --help' for the usage.");
+    return 2;
+}
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or ArgumentException
+    or System.ComponentModel.Win32Exception)
+{
+    // One line, no stack trace: a missing ffmpeg or an unwritable folder is the user's to fix.
+    Console.Error.WriteLine($"Library: {e.Message}");
+    return 1;
+}
+
+static void AtLeast(Option<int> option, int least) => option.Validators.Add(r => Checked(() =>
+{
+    if (r.GetValueOrDefault<int>() < least) r.AddError($"{option.Name} must be at least {least}, not {r.GetValueOrDefault<int>()}");
+}));
+
+static void Between(Option<int> option, int least, int most) => option.Validators.Add(r => Checked(() =>
+{
+    var value = r.GetValueOrDefault<int>();
+    if (value < least || value > most) r.AddError($"{option.Name} must be between {least} and {most}, not {value}");
+}));
+
+// Validators run even for a value that is not a number; the parser already reports that one
+// ("Cannot parse argument 'x' for option '--count'"), so there is nothing more to check.
+static void Checked(Action validate)
+{
+    try { validate(); }
+    catch (InvalidOperationException) { }
+}
 
 internal static class Commands
 {
-    public static int Usage()
+    public static async Task<int> Generate(SampleLibraryOptions options, string folder)
     {
-        Console.Error.WriteLine("""
-            usage:
-              Library generate [--count N] [--seed S] [--out DIR] [--min-seconds A] [--max-seconds B] [--complexity C]
-              Library import <folder> [--out DIR]
-            The library folder defaults to data/library under the current directory.
-            """);
-        return 2;
-    }
-
-    public static async Task<int> Generate(Arguments a)
-    {
-        var defaults = new SampleLibraryOptions();
-        var options = defaults with
-        {
-            Count = a.Int("--count") ?? defaults.Count,
-            Seed = a.Int("--seed") ?? defaults.Seed,
-            MinLength = a.Int("--min-seconds") is int min ? TimeSpan.FromSeconds(min) : defaults.MinLength,
-            MaxLength = a.Int("--max-seconds") is int max ? TimeSpan.FromSeconds(max) : defaults.MaxLength,
-            Complexity = a.Int("--complexity") ?? defaults.Complexity,
-        };
-        string folder = a.String("--out") ?? SampleLibraryOptions.DefaultFolder;
         var clock = Stopwatch.StartNew();
         var library = Interactive
             ? await WithProgressBars(folder, options)
@@ -81,10 +136,8 @@ internal static class Commands
         }
     }
 
-    public static async Task<int> Import(string source, Arguments a)
+    public static async Task<int> Import(string source, string folder)
     {
-        if (!Directory.Exists(source)) { Console.Error.WriteLine($"no folder {source}"); return 2; }
-        string folder = a.String("--out") ?? SampleLibraryOptions.DefaultFolder;
         var results = await TrackImporter.ImportFolderAsync(source, folder, new Reporter<ImportResult>(r =>
             Console.WriteLine(r.Imported
                 ? $"imported {r.SourcePath} -> {r.Track!.Id} ({r.Track.Artist} - {r.Track.Title}, {r.Track.Duration:mm\\:ss})"
@@ -99,17 +152,4 @@ internal static class Commands
 internal sealed class Reporter<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
-}
-
-internal sealed class Arguments(string[] args)
-{
-    public string? String(string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    public int? Int(string name) => String(name) is { } s
-        ? int.TryParse(s, out int v) ? v : throw new ArgumentException($"{name} needs a whole number, not '{s}'")
-        : null;
 }

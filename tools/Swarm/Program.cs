@@ -6,6 +6,7 @@ using Spotify.Rx.Swarm.Running;
 
 // The README's first command: a main server, a tracker and a swarm of clients on 127.0.0.1,
 // listening sessions from a seed, a live view, and the report the Spotify paper would give.
+// Exit codes: 0 a clean run, 1 a run with failures, 2 bad usage, 130 stopped.
 var defaults = new SwarmSettings();
 Option<int> clients = new("--clients") { Description = "clients in the swarm", DefaultValueFactory = _ => defaults.Clients };
 Option<double> duration = new("--duration") { Description = "seconds of wall time the listeners listen", DefaultValueFactory = _ => defaults.Duration.TotalSeconds };
@@ -59,7 +60,8 @@ root.SetAction(async (parse, ct) =>
     }
     catch (ArgumentOutOfRangeException e)
     {
-        console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+        // The reason only: not the parameter's C# name and value the exception appends.
+        Console.Error.WriteLine(e.Message.Split(" (Parameter")[0]);
         return 2;
     }
     catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -68,4 +70,12 @@ root.SetAction(async (parse, ct) =>
         return 130;
     }
 });
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // Bad usage is exit code 2 with the reasons (System.CommandLine's own is 1, the code of a failed run).
+    foreach (var error in parse.Errors) Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine("Run 'dotnet run --project tools/Swarm -- --help' for the usage.");
+    return 2;
+}
+return await parse.InvokeAsync();

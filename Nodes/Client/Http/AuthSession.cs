@@ -30,7 +30,8 @@ public sealed class AuthSession
         _clock = clock;
     }
 
-    public string PeerId => _login.PeerId;
+    /// <summary>The peer id the server signed: the requested device name under the account (<c>user.device</c>).</summary>
+    public string PeerId => _current?.PeerId ?? _login.PeerId;
 
     /// <summary>Tokens obtained so far (the first login included).</summary>
     public int Logins => Volatile.Read(ref _renewals);

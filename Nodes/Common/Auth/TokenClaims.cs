@@ -8,9 +8,8 @@ public static class TokenClaims
     /// <summary>The client's peer id: what it may register with the tracker and present in HELLO.</summary>
     public const string PeerId = "peer";
 
-    /// <summary>Peer ids are short, url-safe, and never a path.</summary>
-    public static bool IsValidPeerId(string id) =>
-        System.Text.RegularExpressions.Regex.IsMatch(id, "^[A-Za-z0-9_-]{1,64}$");
+    /// <summary>Peer ids are short, url-safe, and never a path (<see cref="PeerIds"/>).</summary>
+    public static bool IsValidPeerId(string id) => PeerIds.IsValid(id);
 }
 
 /// <summary>Who a valid token speaks for.</summary>

@@ -215,20 +215,12 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
 
             var ask = new AudioAsk
             {
-                Id = path[prefix.Length..^suffix.Length],
+                // Decoded as Kestrel decodes the route's {id}, so both front ends find the same track.
+                Id = AudioParts.Unescape(path[prefix.Length..^suffix.Length], plusIsSpace: false),
                 RangeCount = _head.RangeCount,
                 Range = _head.Range,
             };
-            var query = _head.Query;
-            foreach (var pair in query.Split('&'))
-            {
-                var item = query[pair];
-                int eq = item.IndexOf('=');
-                var key = eq < 0 ? item : item[..eq];
-                var value = eq < 0 ? default : item[(eq + 1)..];
-                if (key.SequenceEqual("from")) { ask.FromCount++; ask.From = value; }
-                else if (key.SequenceEqual("seconds")) { ask.SecondsCount++; ask.Seconds = value; }
-            }
+            AudioParts.ReadQuery(_head.Query, ref ask);
             return owner._parts.Decide(ask);
         }
 

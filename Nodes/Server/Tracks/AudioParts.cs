@@ -77,6 +77,31 @@ public sealed class AudioParts(TrackStore store, double maxWindowSeconds, Server
         };
     }
 
+    /// <summary>
+    /// Reads a raw query string (after the '?') into <paramref name="ask"/> the way Kestrel reads
+    /// <c>HttpRequest.Query</c> for the route: keys without regard to case, %XX escapes and '+' decoded.
+    /// The sendfile endpoint sees the raw target, so without this <c>?from=%31</c> would mean 1 s on one
+    /// front end and a malformed number on the other.
+    /// </summary>
+    public static void ReadQuery(ReadOnlySpan<char> query, ref AudioAsk ask)
+    {
+        foreach (var pair in query.Split('&'))
+        {
+            var item = query[pair];
+            if (item.IsEmpty) continue;
+            int eq = item.IndexOf('=');
+            var key = Unescape(eq < 0 ? item : item[..eq]);
+            var value = eq < 0 ? default : Unescape(item[(eq + 1)..]);
+            if (key.Equals("from", StringComparison.OrdinalIgnoreCase)) { ask.FromCount++; ask.From = value; }
+            else if (key.Equals("seconds", StringComparison.OrdinalIgnoreCase)) { ask.SecondsCount++; ask.Seconds = value; }
+        }
+    }
+
+    /// <summary>A path segment or query part with its escapes decoded; allocates only when there is one.</summary>
+    public static ReadOnlySpan<char> Unescape(ReadOnlySpan<char> text, bool plusIsSpace = true) =>
+        text.IndexOfAny('%', '+') < 0 ? text
+        : Uri.UnescapeDataString(plusIsSpace ? text.ToString().Replace('+', ' ') : text.ToString());
+
     /// <summary>Counts a part about to be sent; the body's bytes only when there is a body.</summary>
     public void Count(in AudioAnswer answer, bool head)
     {

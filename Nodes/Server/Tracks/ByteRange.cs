@@ -10,6 +10,10 @@ public readonly record struct ByteRange(RangeOutcome Outcome, long Start, long E
 {
     public long Length => End - Start;
 
+    // RFC 9110 §5.6.3: the only white space around list items and values is SP and HTAB. A wider Trim()
+    // would accept a no-break space the Kestrel route refuses, and the two front ends must agree.
+    private const string Ows = " \t";
+
     public static ByteRange Whole(long length) => new(RangeOutcome.Whole, 0, length);
     private static ByteRange Malformed(string reason) => new(RangeOutcome.Malformed, 0, 0, reason);
     private static ByteRange Unsatisfiable(string reason) => new(RangeOutcome.Unsatisfiable, 0, 0, reason);
@@ -21,25 +25,25 @@ public readonly record struct ByteRange(RangeOutcome Outcome, long Start, long E
     /// </summary>
     public static ByteRange Parse(ReadOnlySpan<char> header, long length)
     {
-        header = header.Trim();
+        header = header.Trim(Ows);
         if (header.IsEmpty) return Whole(length);
         int eq = header.IndexOf('=');
         if (eq < 0) return Malformed("Range must look like bytes=first-last");
-        if (!header[..eq].Trim().Equals("bytes", StringComparison.OrdinalIgnoreCase))
-            return Malformed($"Range unit must be bytes, not '{header[..eq].Trim()}'");
-        var set = header[(eq + 1)..].Trim();
+        if (!header[..eq].Trim(Ows).Equals("bytes", StringComparison.OrdinalIgnoreCase))
+            return Malformed($"Range unit must be bytes, not '{header[..eq].Trim(Ows)}'");
+        var set = header[(eq + 1)..].Trim(Ows);
         if (set.Contains(','))
         {
             // "bytes=0-99," is still one range: RFC 9110 §5.6.1 lets list elements be empty.
-            var first = set[..set.IndexOf(',')].Trim();
+            var first = set[..set.IndexOf(',')].Trim(Ows);
             var rest = set[(set.IndexOf(',') + 1)..];
             foreach (var c in rest) if (c is not (',' or ' ' or '\t')) return new(RangeOutcome.Multiple, 0, 0, "multiple ranges are not served: ask for one range per request");
             set = first;
         }
         int dash = set.IndexOf('-');
         if (dash < 0) return Malformed("a byte range needs a '-'");
-        var firstText = set[..dash].Trim();
-        var lastText = set[(dash + 1)..].Trim();
+        var firstText = set[..dash].Trim(Ows);
+        var lastText = set[(dash + 1)..].Trim(Ows);
 
         if (firstText.IsEmpty)
         {

@@ -71,7 +71,10 @@ public static class PeerRoutes
         try
         {
             var peer = new PeerInfo(peerId, body!.Endpoint);
-            await s.Store.RegisterAsync(trackId, peer, http.RequestAborted);
+            if (!await s.Store.RegisterAsync(trackId, peer, http.RequestAborted))
+                return new Refusal(StatusCodes.Status429TooManyRequests,
+                    $"peer '{peerId}' already holds {s.Limits.TracksPerPeer} registrations, the most one peer may: remove one or let one expire")
+                    .ToResult(http, s.Metrics, s.Log);
             s.Metrics.Registrations.Inc();
             return TypedResults.Ok(new PeerRegistered(trackId, peerId, peer.Endpoint, s.Time.GetUtcNow() + s.Limits.RegistrationLifetime));
         }
@@ -119,7 +122,7 @@ public static class PeerRoutes
     // A client registers and removes only itself: otherwise anyone could point a swarm at someone else.
     private static Refusal? OwnPeerProblem(PeerIdentity caller, string peerId)
     {
-        if (!TokenClaims.IsValidPeerId(peerId)) return Refusal.BadInput($"peer id '{Shorten(peerId)}' is malformed: expected [A-Za-z0-9_-]{{1,64}}");
+        if (!TokenClaims.IsValidPeerId(peerId)) return Refusal.BadInput($"peer id '{Shorten(peerId)}' is malformed: expected account.device, each part of {PeerIds.CharacterSet}, at most {PeerIds.MaxLength} characters");
         return peerId == caller.PeerId
             ? null
             : Refusal.Forbidden($"the token is for peer '{caller.PeerId}', not for peer '{peerId}': a client may register or remove only itself");
@@ -142,6 +145,11 @@ public static class PeerRoutes
         catch (BadHttpRequestException e)
         {
             return (null, new Refusal(e.StatusCode, "body could not be read: " + e.Message));
+        }
+        catch (IOException e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // A malformed chunked body ("Bad chunk size data" for a size that overflows) surfaces as an IOException.
+            return (null, Refusal.BadInput("body could not be read: " + e.Message));
         }
         if (body is null) return (null, Refusal.BadInput("body is missing: expected {\"endpoint\":\"host:port\"}"));
         var problem = TrackerInput.EndpointProblem(body.Endpoint);

@@ -33,6 +33,7 @@ public sealed record Refusal(int Status, string Reason)
         StatusCodes.Status403Forbidden => "Not your peer id",
         StatusCodes.Status404NotFound => "Not registered",
         StatusCodes.Status413PayloadTooLarge => "Body too large",
+        StatusCodes.Status429TooManyRequests => "Too many registrations",
         _ => "Tracker unavailable",
     };
 }

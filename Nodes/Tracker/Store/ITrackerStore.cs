@@ -2,8 +2,19 @@ using Spotify.Rx.Common.Contracts;
 
 namespace Spotify.Rx.Tracker.Store;
 
-/// <summary>How long a registration lives and how many of a track the store keeps.</summary>
-public sealed record TrackerLimits(TimeSpan RegistrationLifetime, int KeepPerTrack);
+/// <summary>
+/// How long a registration lives, how many of a track the store keeps, and how many live
+/// registrations one peer id may hold at once (<see cref="DefaultTracksPerPeer"/>).
+/// </summary>
+public sealed record TrackerLimits(TimeSpan RegistrationLifetime, int KeepPerTrack, int TracksPerPeer = TrackerLimits.DefaultTracksPerPeer)
+{
+    /// <summary>
+    /// A client registers only what its cache holds in full: 100 MB by default, so 1024 tracks would be
+    /// 98 kB each, about six seconds of audio. No real cache gets near it; a made-up one stops here, at
+    /// about 1.5 kB per registration, so one token pins at most ~1.5 MB of tracker memory (or Redis).
+    /// </summary>
+    public const int DefaultTracksPerPeer = 1024;
+}
 
 /// <summary>
 /// Who has which track, as soft state. Every store keeps, per track, at most
@@ -13,8 +24,13 @@ public sealed record TrackerLimits(TimeSpan RegistrationLifetime, int KeepPerTra
 /// </summary>
 public interface ITrackerStore
 {
-    /// <summary>Registers or renews <paramref name="peer"/> for the track; a renewal replaces the peer's endpoint.</summary>
-    ValueTask RegisterAsync(string trackId, PeerInfo peer, CancellationToken ct = default);
+    /// <summary>
+    /// Registers or renews <paramref name="peer"/> for the track; a renewal replaces the peer's endpoint.
+    /// False, and nothing stored, when the peer already holds <see cref="TrackerLimits.TracksPerPeer"/>
+    /// live registrations of other tracks. A registration counts against its peer until it is removed
+    /// or expires, even when the track's list dropped it for newer ones.
+    /// </summary>
+    ValueTask<bool> RegisterAsync(string trackId, PeerInfo peer, CancellationToken ct = default);
 
     /// <summary>Forgets the peer for the track; false when it was not registered (or had expired).</summary>
     ValueTask<bool> RemoveAsync(string trackId, string peerId, CancellationToken ct = default);

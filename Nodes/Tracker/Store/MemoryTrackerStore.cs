@@ -10,6 +10,7 @@ namespace Spotify.Rx.Tracker.Store;
 public sealed class MemoryTrackerStore(TrackerLimits limits, TimeProvider time) : ITrackerStore
 {
     private readonly ConcurrentDictionary<string, Swarm> _tracks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Holdings> _peers = new(StringComparer.Ordinal);
     private long _nextSweepTicks = time.GetUtcNow().Add(limits.RegistrationLifetime).UtcTicks;
 
     public bool IsAvailable => true;
@@ -17,9 +18,19 @@ public sealed class MemoryTrackerStore(TrackerLimits limits, TimeProvider time) 
     /// <summary>Tracks currently held, for the memory-bound tests.</summary>
     public int TrackCount => _tracks.Count;
 
-    public ValueTask RegisterAsync(string trackId, PeerInfo peer, CancellationToken ct = default)
+    public ValueTask<bool> RegisterAsync(string trackId, PeerInfo peer, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
+        while (true)
+        {
+            var holdings = _peers.GetOrAdd(peer.PeerId, static _ => new Holdings());
+            lock (holdings)
+            {
+                if (holdings.Retired) continue;
+                if (!holdings.TryHold(trackId, now, limits)) return new(false);
+                break;
+            }
+        }
         while (true)
         {
             var swarm = _tracks.GetOrAdd(trackId, static _ => new Swarm());
@@ -32,11 +43,13 @@ public sealed class MemoryTrackerStore(TrackerLimits limits, TimeProvider time) 
             }
         }
         SweepIfDue(now);
-        return ValueTask.CompletedTask;
+        return new(true);
     }
 
     public ValueTask<bool> RemoveAsync(string trackId, string peerId, CancellationToken ct = default)
     {
+        if (_peers.TryGetValue(peerId, out var holdings))
+            lock (holdings) holdings.Release(trackId);
         if (!_tracks.TryGetValue(trackId, out var swarm)) return new(false);
         var now = time.GetUtcNow();
         lock (swarm) return new(swarm.Remove(peerId, now, limits));
@@ -70,6 +83,44 @@ public sealed class MemoryTrackerStore(TrackerLimits limits, TimeProvider time) 
                 swarm.Retired = true;
             }
             _tracks.TryRemove(new KeyValuePair<string, Swarm>(trackId, swarm));
+        }
+        foreach (var (peerId, holdings) in _peers)
+        {
+            lock (holdings)
+            {
+                holdings.DropExpired(now, limits);
+                if (holdings.Count > 0) continue;
+                holdings.Retired = true;
+            }
+            _peers.TryRemove(new KeyValuePair<string, Holdings>(peerId, holdings));
+        }
+    }
+
+    /// <summary>Which tracks one peer holds and since when; every member is used under its lock.</summary>
+    private sealed class Holdings
+    {
+        private readonly Dictionary<string, DateTimeOffset> _since = new(StringComparer.Ordinal);
+        public bool Retired;
+        public int Count => _since.Count;
+
+        public bool TryHold(string trackId, DateTimeOffset now, TrackerLimits limits)
+        {
+            if (!_since.ContainsKey(trackId) && _since.Count >= limits.TracksPerPeer)
+            {
+                DropExpired(now, limits);
+                if (_since.Count >= limits.TracksPerPeer) return false;
+            }
+            _since[trackId] = now;
+            return true;
+        }
+
+        public void Release(string trackId) => _since.Remove(trackId);
+
+        public void DropExpired(DateTimeOffset now, TrackerLimits limits)
+        {
+            var oldestAlive = now - limits.RegistrationLifetime;
+            foreach (var (trackId, at) in _since)
+                if (at <= oldestAlive) _since.Remove(trackId);
         }
     }
 

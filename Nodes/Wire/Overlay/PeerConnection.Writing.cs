@@ -176,7 +176,7 @@ internal sealed partial class PeerConnection
         }
         _closing.Cancel();
         _socket.Dispose();
-        _gateLease.Dispose();
+        ReleaseLeases();
         _closed.TrySetResult();
     }
 

@@ -31,7 +31,10 @@ internal sealed partial class PeerConnection
     private readonly PipeWriter _output;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
-    private readonly IDisposable _gateLease;
+    // Inbound connections take their peer slot only once HELLO is valid; until then they hold a
+    // handshake lease. Both are swapped out atomically so a close racing the handshake frees each once.
+    private IDisposable? _gateLease;
+    private IDisposable? _handshakeLease;
     private readonly Subject<long> _traffic = new();
     private readonly object _trafficSync = new();
     private readonly ConcurrentDictionary<(string, int), PendingFetch> _fetches = new();
@@ -52,7 +55,7 @@ internal sealed partial class PeerConnection
 
     private sealed record PendingFetch(TrackManifest Manifest, TaskCompletionSource<ReadOnlyMemory<byte>> Result);
 
-    public PeerConnection(PeerNode node, Socket socket, IDisposable gateLease, ConnectionDirection direction)
+    public PeerConnection(PeerNode node, Socket socket, IDisposable? gateLease, ConnectionDirection direction)
     {
         _node = node;
         _socket = socket;
@@ -267,6 +270,7 @@ internal sealed partial class PeerConnection
             Close(CloseReason.DuplicateConnection, $"already connected to {peer}");
             return false;
         }
+        if (!TakePeerSlot()) return false;
         ListenEndpoint = hello.ListenPort == 0 ? Remote : new IPEndPoint(Remote.Address, hello.ListenPort);
         // The acceptor answers before it registers, so nothing it forwards can overtake its HELLO.
         if (Direction == ConnectionDirection.Inbound && !await SendHelloAsync()) return false;
@@ -279,5 +283,34 @@ internal sealed partial class PeerConnection
         _handshakeTimer?.Dispose();
         _ready.TrySetResult(peer);
         return true;
+    }
+
+    /// <summary>Holds the handshake lease of an inbound connection that has yet to show a valid HELLO.</summary>
+    internal void HoldHandshake(IDisposable lease) => _handshakeLease = lease;
+
+    /// <summary>
+    /// An authenticated inbound peer takes its slot now (an outbound one took it before dialing) and
+    /// gives back its handshake lease; false, and closed, when all slots are taken.
+    /// </summary>
+    private bool TakePeerSlot()
+    {
+        Interlocked.Exchange(ref _handshakeLease, null)?.Dispose();
+        if (Volatile.Read(ref _gateLease) is not null) return true;
+        var lease = _node.Connections.TryOpen(out var refusal);
+        if (lease is null)
+        {
+            Close(CloseReason.ConnectionLimit, refusal!);
+            return false;
+        }
+        Volatile.Write(ref _gateLease, lease);
+        // A close that began meanwhile may have looked for the lease before it was here.
+        if (IsClosed) ReleaseLeases();
+        return !IsClosed;
+    }
+
+    private void ReleaseLeases()
+    {
+        Interlocked.Exchange(ref _handshakeLease, null)?.Dispose();
+        Interlocked.Exchange(ref _gateLease, null)?.Dispose();
     }
 }

@@ -49,6 +49,7 @@ public sealed class PeerNode : IAsyncDisposable
         Scheduler = scheduler;
         _log = (ILogger?)logger ?? NullLogger.Instance;
         Connections = new ConnectionGate(options.MaxConnections);
+        Handshakes = new HandshakeGate(options.MaxPendingHandshakes, options.MaxPendingHandshakesPerAddress);
         Uploads = new UploadSlots(options.UploadSlots);
         Sources = new DownloadSources(options.DownloadSources);
     }
@@ -56,6 +57,8 @@ public sealed class PeerNode : IAsyncDisposable
     public PeerNodeOptions Options { get; }
     public IScheduler Scheduler { get; }
     public ConnectionGate Connections { get; }
+    /// <summary>Inbound connections that have not yet shown a valid HELLO; they hold no peer slot.</summary>
+    public HandshakeGate Handshakes { get; }
     public UploadSlots Uploads { get; }
     public DownloadSources Sources { get; }
     internal TokenValidator Validator { get; }
@@ -374,19 +377,24 @@ public sealed class PeerNode : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
-            var lease = Connections.TryOpen(out var refusal);
-            if (lease is null)
+            // A peer slot is taken only after a valid HELLO (PeerConnection.TakePeerSlot): until then the
+            // connection costs a place in the handshake budget only.
+            PeerConnection? connection = null;
+            var pending = Handshakes.TryEnter(((IPEndPoint)socket.RemoteEndPoint!).Address,
+                () => connection?.Close(CloseReason.HandshakeTimeout, "evicted before HELLO: the handshake budget is full"), out var refusal);
+            if (pending is null)
             {
                 _ = RefuseAsync(socket, refusal!);
                 continue;
             }
-            var connection = new PeerConnection(this, socket, lease, ConnectionDirection.Inbound);
+            connection = new PeerConnection(this, socket, null, ConnectionDirection.Inbound);
+            connection.HoldHandshake(pending);
             _all[connection] = 0;
             connection.Start();
         }
     }
 
-    /// <summary>The 61st connection hears why before it is closed, then the socket drains until the dialer hangs up.</summary>
+    /// <summary>A connection refused at accept (the handshake budget of its address is full) hears why before it is closed, then the socket drains until the dialer hangs up.</summary>
     private async Task RefuseAsync(Socket socket, string refusal)
     {
         var remote = (IPEndPoint)socket.RemoteEndPoint!;

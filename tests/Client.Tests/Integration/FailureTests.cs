@@ -62,7 +62,7 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         using var watch = liar.Node.Closed.Subscribe(c => { lock (closes) closes.Add(c); });
         await using var listener = await swarm.ClientAsync("careful");
         using var log = Log(listener);
-        var caught = Swarm.Next(listener, "corrupt", "from liar");
+        var caught = Swarm.Next(listener, "corrupt", "from demo.liar");
 
         await listener.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]).WaitAsync(Bound);
 
@@ -80,13 +80,13 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         lock (closes)
         {
             var ended = Assert.Single(closes);
-            Assert.Equal("careful", ended.PeerId);
+            Assert.Equal(listener.PeerId, ended.PeerId);
             // Ended by the listener (the "corrupt" event says why); its GOODBYE is best effort and is
             // skipped when a REQUEST or CANCEL holds the write side at that moment.
             Assert.Contains(ended.Reason, new[] { CloseReason.RemoteGoodbye, CloseReason.RemoteClosed, CloseReason.SocketError });
             if (ended.Reason == CloseReason.RemoteGoodbye) Assert.Contains(nameof(CloseReason.CorruptChunk), ended.Detail);
         }
-        Assert.False(liar.Node.IsConnected("careful"));
+        Assert.False(liar.Node.IsConnected(listener.PeerId));
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
             await using var listener = await swarm.ClientAsync("renewer");
             var loggedIn = DateTimeOffset.Now;
             var events = Record(listener);
-            var connected = Swarm.Next(listener, "peers", $"{second.Id}: first peer keeper");
+            var connected = Swarm.Next(listener, "peers", $"{second.Id}: first peer demo.keeper");
             var offered = Swarm.Next(listener, "cache", $"{first.Id} cached, registered");
             await listener.PlayAsync([new PlayItem(first.Id, TimeSpan.Zero), new PlayItem(second.Id, TimeSpan.Zero)]).WaitAsync(Bound);
             var met = await connected.WaitAsync(Patience);

@@ -101,8 +101,8 @@ public sealed class RuleTests(Swarm swarm, ITestOutputHelper output) : IClassFix
 
         var before = DateTimeOffset.UtcNow;
         var id = await one.ConnectNeighbourAsync(other.Endpoint).WaitAsync(Patience);
-        Assert.Equal("quiet-other", id);
-        var (first, second) = await BothEnds(closes, "quiet-one", "quiet-other");
+        Assert.Equal("demo.quiet-other", id);
+        var (first, second) = await BothEnds(closes, "demo.quiet-one", "demo.quiet-other");
 
         // The end that closed first did so for idleness; the other heard it go.
         Assert.Equal(CloseReason.Idle, first.Reason);
@@ -124,14 +124,14 @@ public sealed class RuleTests(Swarm swarm, ITestOutputHelper output) : IClassFix
         var listener = await swarm.ClientAsync("busy-listener", idleTimeout: limit);
         using var log = Log(listener, "listener");
         var closes = Closes(holder, listener);
-        var connected = Swarm.Next(listener, "peers", $"{current}: first peer busy-holder");
+        var connected = Swarm.Next(listener, "peers", $"{current}: first peer demo.busy-holder");
         var prefetch = Swarm.Next(listener, "prefetch", $"{next} from peers");
         // Twelve seconds of audio before the prefetch's 30 s: one real second at speed 12, well inside the limit.
         var duration = swarm.Library.Find(current)!.Duration;
         await listener.PlayAsync([new PlayItem(current, duration - TimeSpan.FromSeconds(42)), new PlayItem(next, TimeSpan.Zero)]).WaitAsync(Bound);
         var opened = await connected;
         var second = await prefetch;
-        var (first, last) = await BothEnds(closes, "busy-holder", "busy-listener");
+        var (first, last) = await BothEnds(closes, "demo.busy-holder", "demo.busy-listener");
 
         Assert.All(listener.Reports, r => Assert.True(r.PeerBytes > 0, $"{r.TrackId} came from no peer"));
         Assert.Equal(CloseReason.Idle, first.Reason);

@@ -22,7 +22,8 @@ public class AuthTests(ServerFixture server)
         // Validated the way the tracker and the peers do: through the JWKS, without the private key.
         var keys = new JwksKeySource(http, new Uri(server.BaseAddress, "/.well-known/jwks.json"), TimeProvider.System);
         var check = await new TokenValidator(keys, TimeProvider.System).ValidateAsync(issued.Token);
-        Assert.Equal(new PeerIdentity(ServerFixture.User, "peer-7", issued.Expires), check.Identity);
+        Assert.Equal(new PeerIdentity(ServerFixture.User, "alice.peer-7", issued.Expires), check.Identity);
+        Assert.Equal("alice.peer-7", issued.PeerId);
         Assert.InRange(issued.Expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(61));
     }
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Spotify.Rx.Common.Contracts;
 using Spotify.Rx.Playback.Tracks;
 using Spotify.Rx.Server.Accounts;
@@ -16,10 +17,13 @@ namespace Spotify.Rx.Server.Tests.Integration;
 public sealed class ServerFixture : IAsyncLifetime
 {
     public const string User = "alice", Password = "wonderland", PeerId = "peer-alice";
+    /// <summary>A second account, for the tests of who owns which peer id.</summary>
+    public const string OtherUser = "bob", OtherPassword = "builder";
     public static readonly string[] TrackIds = ["aurora-1", "borealis-2", "cirrus-3"];
 
     // Few iterations: the tests check the scheme, not its cost.
     private static readonly string AliceHash = PasswordHash.Create(Password, iterations: 10_000);
+    private static readonly string BobHash = PasswordHash.Create(OtherPassword, iterations: 10_000);
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "spotify-rx-server-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
@@ -30,6 +34,8 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>The sendfile audio endpoint (<c>Server:AudioUrl</c>) of the same server.</summary>
     public Uri AudioAddress { get; private set; } = null!;
     public string Token { get; private set; } = "";
+    /// <summary>Every <c>fail:</c>/<c>crit:</c> line the server logged; none may appear in the whole run.</summary>
+    public ErrorLog Errors { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -37,7 +43,7 @@ public sealed class ServerFixture : IAsyncLifetime
         var settings = Settings(LibraryFolder, KeyFile);
         AudioAddress = new Uri($"http://127.0.0.1:{FreePort.Get()}");
         settings["Server:AudioUrl"] = AudioAddress.ToString();
-        (_app, BaseAddress) = await StartAsync(settings);
+        (_app, BaseAddress) = await StartAsync(settings, Errors);
         using var http = Client();
         var response = await http.PostAsJsonAsync("/auth/token", new TokenRequest(User, Password, PeerId));
         response.EnsureSuccessStatusCode();
@@ -48,6 +54,7 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         if (_app is not null) await _app.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+        Errors.AssertEmpty("the shared test server");
     }
 
     public HttpClient Client(string? token = null, HttpMessageHandler? handler = null)
@@ -79,14 +86,19 @@ public sealed class ServerFixture : IAsyncLifetime
         ["Server:SigningKeyFile"] = keyFile,
         ["Server:DemoAccount"] = "false",
         ["Server:Users:" + User] = AliceHash,
+        ["Server:Users:" + OtherUser] = BobHash,
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
     /// <summary>Builds and starts the real server, exactly as Program does, on a free port.</summary>
-    public static async Task<(WebApplication App, Uri BaseAddress)> StartAsync(Dictionary<string, string?> settings)
+    public static async Task<(WebApplication App, Uri BaseAddress)> StartAsync(Dictionary<string, string?> settings, ErrorLog? errors = null)
     {
         var url = $"http://127.0.0.1:{FreePort.Get()}";
-        var app = ServerApp.Build(["--urls", url], builder => builder.Configuration.AddInMemoryCollection(settings));
+        var app = ServerApp.Build(["--urls", url], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            if (errors is not null) builder.Logging.AddProvider(errors);
+        });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await app.StartAsync(timeout.Token);
         return (app, new Uri(url));

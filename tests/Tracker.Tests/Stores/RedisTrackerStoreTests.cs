@@ -16,7 +16,8 @@ public sealed class RedisTrackerStoreTests(ITestOutputHelper output) : TrackerSt
     {
         var address = TestRedis.AddressOrExplain(output);
         if (address is null) return null;
-        _redis = await ConnectionMultiplexer.ConnectAsync(address);
+        // A second store of the same test (other limits) shares the connection.
+        _redis ??= await ConnectionMultiplexer.ConnectAsync(address);
         return new RedisTrackerStore(_redis, _prefix, limits, time);
     }
 

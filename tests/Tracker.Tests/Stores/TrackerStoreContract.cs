@@ -24,6 +24,40 @@ public abstract class TrackerStoreContract : IAsyncLifetime
 
     private static PeerInfo Peer(int n) => new($"peer-{n}", $"10.0.0.{n % 250 + 1}:{40000 + n}");
 
+    [Fact]
+    public async Task A_peer_holds_at_most_its_cap_of_tracks_and_renewing_one_it_holds_still_passes()
+    {
+        if (Store is null) return;
+        var store = (await CreateStoreAsync(Limits with { TracksPerPeer = 3 }, Clock))!;
+        var peer = Peer(1);
+        for (var n = 0; n < 3; n++) Assert.True(await store.RegisterAsync($"held-{n}", peer));
+
+        Assert.False(await store.RegisterAsync("one-too-many", peer));
+        Assert.Empty(await store.RecentAsync("one-too-many"));
+        Assert.True(await store.RegisterAsync("held-1", peer));
+        // Another peer is not held back by this one's cap.
+        Assert.True(await store.RegisterAsync("one-too-many", Peer(2)));
+
+        Assert.True(await store.RemoveAsync("held-0", peer.PeerId));
+        Assert.True(await store.RegisterAsync("one-too-many", peer));
+    }
+
+    [Fact]
+    public async Task Expired_registrations_no_longer_count_against_the_cap()
+    {
+        if (Store is null) return;
+        var store = (await CreateStoreAsync(Limits with { TracksPerPeer = 2 }, Clock))!;
+        var peer = Peer(1);
+        Assert.True(await store.RegisterAsync("old-a", peer));
+        Assert.True(await store.RegisterAsync("old-b", peer));
+        Assert.False(await store.RegisterAsync("new-c", peer));
+
+        Clock.Advance(Limits.RegistrationLifetime + TimeSpan.FromSeconds(1));
+
+        Assert.True(await store.RegisterAsync("new-c", peer));
+        Assert.True(await store.RegisterAsync("new-d", peer));
+    }
+
     private async Task<string[]> RecentIds(string trackId) => (await Store!.RecentAsync(trackId)).Select(p => p.PeerId).ToArray();
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Spotify.Rx.Common.Contracts;
 using Spotify.Rx.Testing;
 
@@ -10,22 +11,30 @@ namespace Spotify.Rx.Tracker.Tests.Support;
 /// <summary>A real tracker (TrackerApp.Build) on a free 127.0.0.1 port, spoken to over HTTP.</summary>
 public sealed class TrackerNode : IAsyncDisposable
 {
-    private TrackerNode(WebApplication app, Uri address)
+    private TrackerNode(WebApplication app, Uri address, ErrorLog errors)
     {
         App = app;
+        Errors = errors;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     public WebApplication App { get; }
     public HttpClient Http { get; }
+    /// <summary>Every <c>fail:</c>/<c>crit:</c> line the tracker logged; disposing the node fails the test if there is one.</summary>
+    public ErrorLog Errors { get; }
 
     public static async Task<TrackerNode> StartAsync(Uri jwksUrl, TimeProvider clock, params string[] settings)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort.Get()}/");
         string[] args = ["--urls", address.ToString().TrimEnd('/'), $"--Tracker:JwksUrl={jwksUrl}", "--Tracker:Seed=7", .. settings];
-        var app = TrackerApp.Build(args, b => b.Services.AddSingleton(clock));
+        var errors = new ErrorLog();
+        var app = TrackerApp.Build(args, b =>
+        {
+            b.Services.AddSingleton(clock);
+            b.Logging.AddProvider(errors);
+        });
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return new TrackerNode(app, address);
+        return new TrackerNode(app, address, errors);
     }
 
     public Task<HttpResponseMessage> RegisterAsync(string? token, string trackId, string peerId, string endpoint) =>
@@ -59,5 +68,6 @@ public sealed class TrackerNode : IAsyncDisposable
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await App.StopAsync(stopping.Token);
         await App.DisposeAsync();
+        Errors.AssertEmpty("the tracker");
     }
 }

@@ -15,10 +15,12 @@ public sealed class RawPeer : IAsyncDisposable
 
     private RawPeer(Socket socket) => _socket = socket;
 
-    public static async Task<RawPeer> ConnectAsync(IPEndPoint endpoint, int? receiveBuffer = null)
+    /// <summary>Connects, from <paramref name="from"/> when given (any 127.0.0.0/8 address is this host, as another peer would be).</summary>
+    public static async Task<RawPeer> ConnectAsync(IPEndPoint endpoint, int? receiveBuffer = null, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         if (receiveBuffer is { } size) socket.ReceiveBufferSize = size;
+        if (from is not null) socket.Bind(new IPEndPoint(from, 0));
         await socket.ConnectAsync(endpoint).WaitAsync(TestSwarm.Patience);
         return new RawPeer(socket);
     }
