@@ -20,6 +20,13 @@ internal static class TracksCommand
             var s = host.Settings;
             using var server = new ServerClient(s.ServerUrl, s.User, s.Password, s.EffectivePeerId, Scheduler.Default);
             var tracks = await server.TracksAsync(r.GetValue(page), r.GetValue(size), ct);
+            if (Console.IsOutputRedirected)
+            {
+                // For scripts: one track a line, tab-separated, nothing wrapped.
+                foreach (var t in tracks.Items)
+                    Console.WriteLine(string.Join('\t', t.Id, t.Title, t.Artist, TimeSpan.FromSeconds(t.DurationSeconds).ToString(@"m\:ss"), t.ByteLength));
+                return Failures.Ok;
+            }
             var table = new Table().AddColumns("id", "title", "artist", "duration", "bytes");
             foreach (var t in tracks.Items)
                 table.AddRow(Markup.Escape(t.Id), Markup.Escape(t.Title), Markup.Escape(t.Artist), TimeSpan.FromSeconds(t.DurationSeconds).ToString(@"m\:ss"), t.ByteLength.ToString("N0"));
