@@ -79,6 +79,21 @@ internal sealed class ClientProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The first stderr line that <paramref name="match"/> accepts.</summary>
+    public async Task<string> WaitErrAsync(Func<string, bool> match, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if (Err.FirstOrDefault(match) is { } line) return line;
+            var left = deadline - DateTime.UtcNow;
+            if (_process.HasExited && _reading.IsCompleted)
+                throw new Xunit.Sdk.XunitException($"the client exited ({_process.ExitCode}) before {what}.\n{Transcript()}");
+            if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+                throw new TimeoutException($"no {what} within the timeout.\n{Transcript()}");
+        }
+    }
+
     /// <summary>Waits for the process to end; its exit code.</summary>
     public async Task<int> ExitAsync(TimeSpan timeout)
     {

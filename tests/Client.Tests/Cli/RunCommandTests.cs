@@ -139,6 +139,26 @@ public sealed class RunCommandTests(CliNodes nodes, Xunit.Abstractions.ITestOutp
     }
 
     [Fact]
+    public async Task An_unreachable_neighbour_and_a_failed_tracker_lookup_are_warnings_on_stderr_and_the_play_goes_on()
+    {
+        var neighbour = $"127.0.0.1:{Testing.FreePort.Get()}";
+        var tracker = $"http://127.0.0.1:{Testing.FreePort.Get()}";
+        var track = nodes.Library.Tracks[1];
+        await using var p = ClientProcess.Start(["run", "--json", "--speed", "12", "--server", nodes.ServerUrl.ToString(), "--tracker", tracker, "--neighbour", neighbour]);
+        await p.WaitAsync(0, Type("ready"), "the ready line");
+        await p.WaitErrAsync(l => l.Contains("warn:", StringComparison.Ordinal) && l.Contains($"neighbour at {neighbour} not reached", StringComparison.Ordinal),
+            "a warning about the neighbour");
+        var at = await p.SendAsync($"play {track.Id}");
+        await p.WaitErrAsync(l => l.Contains("warn:", StringComparison.Ordinal) && l.Contains($"tracker lookup of {track.Id} failed", StringComparison.Ordinal)
+            && l.Contains(tracker, StringComparison.Ordinal), "a warning about the tracker");
+        // The server alone plays it: the node's trouble is a warning, not the end of the play.
+        await p.WaitAsync(at, Event("play", track.Id), "first audio from the server alone");
+        p.CloseInput();
+        Assert.Equal(0, await p.ExitAsync(Exit));
+        Assert.DoesNotContain(p.Err, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_ends_with_exit_code_0_when_stdin_ends_and_refuses_a_bad_command_with_its_reason()
     {
         await using var p = ClientProcess.Start(["run", "--json", .. nodes.NodeArgs]);
