@@ -29,7 +29,7 @@ internal abstract class LineOutput(TextWriter writer)
 
         public override void Answer(PlayerAnswer a)
         {
-            if (a.Command == "status") Status(a.Status);
+            if (a.Command == "status") Asked(a.Status);
             else Out.WriteLine(a.Ok ? $"ok {a.Command}: {a.Message}" : $"error {a.Command}: {a.Message}");
         }
 
@@ -44,10 +44,23 @@ internal abstract class LineOutput(TextWriter writer)
 
         public override void Event(RuleEvent e) => Out.WriteLine($"{e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}");
 
-        public override void Status(PlayerStatus s) => Out.WriteLine(
-            $"status: {s.Track ?? "-"} {s.Position:m\\:ss\\.f} {s.State} buffer {s.Buffer:0.0}s{(s.Complete ? " (complete)" : "")} " +
-            $"queue {s.Index + 1}/{s.Queue.Count} server {LiveView.Size(s.ServerBytes)} peers {LiveView.Size(s.PeerBytes)} cache {LiveView.Size(s.CacheBytes)} " +
-            $"connections {s.Connections}/60 uploads {s.Uploads}/4 cached {s.Cached.Count}");
+        private string _lastStatus = "";
+
+        public override void Status(PlayerStatus s)
+        {
+            var line = $"status: {s.Track ?? "-"} {s.Position:m\\:ss\\.f} {s.State} buffer {s.Buffer:0.0}s{(s.Complete ? " (complete)" : "")} " +
+                $"queue {s.Index + 1}/{s.Queue.Count} server {LiveView.Size(s.ServerBytes)} peers {LiveView.Size(s.PeerBytes)} cache {LiveView.Size(s.CacheBytes)} " +
+                $"connections {s.Connections}/60 uploads {s.Uploads}/4 cached {s.Cached.Count}";
+            // For people: an idle client repeats nothing; a status asked for is always answered.
+            if (line == Interlocked.Exchange(ref _lastStatus, line)) return;
+            Out.WriteLine(line);
+        }
+
+        private void Asked(PlayerStatus s)
+        {
+            Interlocked.Exchange(ref _lastStatus, "");
+            Status(s);
+        }
 
         public override void Refused(string line, string reason) => Out.WriteLine($"error: {reason}");
     }

@@ -47,6 +47,26 @@ public sealed class CliErrorTests(CliNodes nodes) : IClassFixture<CliNodes>
     }
 
     [Fact]
+    public async Task The_server_from_a_configuration_argument_is_the_one_named()
+    {
+        var url = $"http://127.0.0.1:{FreePort.Get()}";
+        await using var p = await RunAsync(["tracks", $"--Client:Server={url}"]);
+        await AssertOneLineAsync(p, 1, url);
+    }
+
+    [Fact]
+    public async Task The_log_file_gets_the_whole_exception_while_the_terminal_gets_one_line()
+    {
+        var url = $"http://127.0.0.1:{FreePort.Get()}";
+        var log = Path.Combine(TestLibrary.TempFolder("client-log"), "client.log");
+        await using var p = await RunAsync(["tracks", "--server", url, "--log", log]);
+        await AssertOneLineAsync(p, 1, url);
+        var logged = await File.ReadAllTextAsync(log);
+        Assert.Contains("FlurlHttpException", logged);
+        Assert.Contains("   at ", logged);
+    }
+
+    [Fact]
     public async Task A_wrong_password_from_the_environment_is_a_refused_login_and_exit_code_1()
     {
         await using var p = await RunAsync(["tracks", "--server", nodes.ServerUrl.ToString()], new Dictionary<string, string> { ["Client__Password"] = "not-the-password" });
