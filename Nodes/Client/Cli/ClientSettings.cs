@@ -56,13 +56,11 @@ internal sealed class ClientSettings
         var other => throw new UsageException($"--cache '{other}': expected ttl30 (entries last 30 s) or lru"),
     };
 
-    public string EffectivePeerId
+    /// <summary>The peer id set, or a fresh one each call when none is.</summary>
+    public string PeerIdOrFresh()
     {
-        get
-        {
-            if (string.IsNullOrEmpty(PeerId)) return "cli-" + Guid.NewGuid().ToString("N")[..10];
-            return TokenClaims.IsValidPeerId(PeerId) ? PeerId : throw new UsageException($"--peer-id '{PeerId}': not a valid peer id");
-        }
+        if (string.IsNullOrEmpty(PeerId)) return "cli-" + Guid.NewGuid().ToString("N")[..10];
+        return TokenClaims.IsValidPeerId(PeerId) ? PeerId : throw new UsageException($"--peer-id '{PeerId}': not a valid peer id");
     }
 
     /// <summary>The neighbours as endpoints; a host name is resolved once, here.</summary>
@@ -78,7 +76,7 @@ internal sealed class ClientSettings
             TrackerUrl = TrackerUrl,
             User = User,
             Password = Password,
-            PeerId = EffectivePeerId,
+            PeerId = PeerIdOrFresh(),
             Speed = Speed,
             Sink = Sink,
             Cache = CachePolicy(defaultCache),

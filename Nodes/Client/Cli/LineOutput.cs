@@ -104,7 +104,8 @@ internal abstract class LineOutput(TextWriter writer)
             });
         }
 
-        public override void Refused(string line, string reason) => Write(new { type = "answer", command = line.Trim(), ok = false, message = reason });
+        public override void Refused(string line, string reason) =>
+            Write(new { type = "answer", command = line.Trim().Split(' ')[0].ToLowerInvariant(), ok = false, message = reason });
 
         private static StatusJson StatusObject(PlayerStatus s) => new(s.Track, s.Title, Seconds(s.Position), s.State, Math.Round(s.Buffer, 3), s.Complete, s.Index, s.Queue,
             s.ServerBytes, s.PeerBytes, s.CacheBytes, s.Connections, s.Uploads, s.Cached);

@@ -47,10 +47,18 @@ internal static class RunCommand
     {
         using var events = client.Events.Subscribe(output.Event);
         using var notices = player.Notices.Subscribe(output.Notice);
+        // A status is read and written in one turn with the commands: a tick read before a command is
+        // never written after its answer (a script would take it for the state after the command).
+        using var turn = new SemaphoreSlim(1, 1);
         using var ticks = Observable.Interval(TimeSpan.FromSeconds(1))
-            .Select(_ => Observable.FromAsync(player.StatusAsync))
+            .Select(_ => Observable.FromAsync(async () =>
+            {
+                await turn.WaitAsync();
+                try { output.Status(await player.StatusAsync()); }
+                finally { turn.Release(); }
+            }))
             .Concat()
-            .Subscribe(output.Status, _ => { });
+            .Subscribe(_ => { }, _ => { });
         while (true)
         {
             // Console.In reads synchronously even through ReadLineAsync: on its own thread, so Ctrl+C still ends the wait.
@@ -62,12 +70,20 @@ internal static class RunCommand
                 output.Refused(line, error);
                 continue;
             }
-            if (command is PlayerCommand.Quit)
+            await turn.WaitAsync(ct);
+            try
             {
-                output.Answer(new PlayerAnswer("quit", true, "bye", await player.StatusAsync()));
-                break;
+                if (command is PlayerCommand.Quit)
+                {
+                    output.Answer(new PlayerAnswer("quit", true, "bye", await player.StatusAsync()));
+                    break;
+                }
+                output.Answer(await player.ExecuteAsync(command!, ct));
             }
-            output.Answer(await player.ExecuteAsync(command!, ct));
+            finally
+            {
+                turn.Release();
+            }
         }
         return Failures.Ok;
     }

@@ -18,7 +18,7 @@ internal static class TracksCommand
         command.SetAction((r, ct) => CommandRun.GuardedAsync(r, configArguments, [], async host =>
         {
             var s = host.Settings;
-            using var server = new ServerClient(s.ServerUrl, s.User, s.Password, s.EffectivePeerId, Scheduler.Default);
+            using var server = new ServerClient(s.ServerUrl, s.User, s.Password, s.PeerIdOrFresh(), Scheduler.Default);
             var tracks = await server.TracksAsync(r.GetValue(page), r.GetValue(size), ct);
             if (Console.IsOutputRedirected)
             {

@@ -25,8 +25,10 @@ public sealed class Player : IAsyncDisposable
     private Run? _run;
     private int _generation;
     private bool _paused;
+    // Where the current track of the run started: the run's start for its first track, 0 for the ones after.
+    private TimeSpan _currentStartAt;
 
-    private sealed record Run(int Generation, CancellationTokenSource Cancel, Task Task, int LastIndex, TimeSpan StartAt);
+    private sealed record Run(int Generation, CancellationTokenSource Cancel, Task Task, int LastIndex);
 
     public Player(ClientNode client, Catalogue catalogue)
     {
@@ -162,7 +164,8 @@ public sealed class Player : IAsyncDisposable
         // Subscribed before the play starts: every report of this run is posted, in order, before the run's end.
         var reports = _client.Plays.Subscribe(r => Post(() => TrackEnded(generation, r)));
         var task = RunAsync(generation, items, cancel.Token, reports);
-        _run = new Run(generation, cancel, task, _queue.Index + items.Count - 1, at);
+        _run = new Run(generation, cancel, task, _queue.Index + items.Count - 1);
+        _currentStartAt = at;
         _notices.OnNext(new PlayerNotice.Started(current, at));
     }
 
@@ -203,6 +206,7 @@ public sealed class Player : IAsyncDisposable
         if (generation != _generation || _run is not { } run) return Task.CompletedTask;
         _notices.OnNext(new PlayerNotice.Ended(report));
         // The run goes on with the next of its items, if it has one; else RunFinished decides.
+        _currentStartAt = TimeSpan.Zero;
         if (_queue.MoveNext() && _queue.Index <= run.LastIndex) _notices.OnNext(new PlayerNotice.Started(_queue.Current!, TimeSpan.Zero));
         return Task.CompletedTask;
     }
@@ -234,7 +238,7 @@ public sealed class Player : IAsyncDisposable
         var current = _run is not null ? _queue.Current : null;
         // Before the run's play exists (the moment after a seek) the snapshot knows no track: the run's start is where it stands.
         var onTrack = current is not null && s.TrackId == current.Id;
-        var position = onTrack ? s.Position : current is not null ? _run!.StartAt : TimeSpan.Zero;
+        var position = onTrack ? s.Position : current is not null ? _currentStartAt : TimeSpan.Zero;
         var state = current is null ? "idle"
             : _paused ? "paused"
             : !onTrack ? "starting"
