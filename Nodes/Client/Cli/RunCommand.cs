@@ -168,7 +168,7 @@ internal static class RunCommand
             yield return (typing ? "command" : "keys", typing ? $"> {Markup.Escape(typed.ToString())}_" : keys);
         }
 
-        await LiveView.RunAsync(client, quit.Task.WaitAsync(ct), Rows);
+        await LiveView.RunAsync(client, quit.Task.WaitAsync(ct), Rows, () => status.State == "paused");
         return Failures.Ok;
     }
 }
