@@ -1,36 +1,59 @@
 using System.CommandLine;
-using System.Reactive.Concurrency;
-using Spotify.Rx.Client.Cache;
-using Spotify.Rx.Client.Http;
+using System.Globalization;
 
 namespace Spotify.Rx.Client.Cli;
 
-/// <summary>Where the nodes are and who logs in: on every command (defaults: the nodes' own defaults and the demo account).</summary>
+/// <summary>
+/// Where the nodes are, who logs in, and the log: on every command. None has a default of its own:
+/// an option given wins over <c>Client__X</c> in the environment, which wins over appsettings.json,
+/// which holds the defaults (<see cref="ClientSettings"/>).
+/// </summary>
 internal static class CommonOptions
 {
-    public static readonly Option<string> Server = new("--server") { Description = "Main server URL", DefaultValueFactory = _ => "http://127.0.0.1:5080", Recursive = true };
-    public static readonly Option<string> Tracker = new("--tracker") { Description = "Tracker URL", DefaultValueFactory = _ => "http://127.0.0.1:7070", Recursive = true };
-    public static readonly Option<string> User = new("--user") { Description = "Account at the main server", DefaultValueFactory = _ => "demo", Recursive = true };
-    public static readonly Option<string> Password = new("--password") { Description = "Its password", DefaultValueFactory = _ => "demo", Recursive = true };
-    public static readonly Option<string?> PeerId = new("--peer-id") { Description = "This client's peer id (default: a fresh one)", Recursive = true };
+    public static readonly Option<string?> Server = new("--server") { Description = "Main server URL [Client:Server, default http://127.0.0.1:5080]", Recursive = true };
+    public static readonly Option<string?> Tracker = new("--tracker") { Description = "Tracker URL [Client:Tracker, default http://127.0.0.1:7070]", Recursive = true };
+    public static readonly Option<string?> User = new("--user") { Description = "Account at the main server [Client:User, default demo]", Recursive = true };
+    public static readonly Option<string?> Password = new("--password") { Description = "Its password; better from the environment: Client__Password [default demo]", Recursive = true };
+    public static readonly Option<string?> PeerId = new("--peer-id") { Description = "This client's peer id [Client:PeerId, default: a fresh one]", Recursive = true };
+    public static readonly Option<string?> Log = new("--log") { Description = "Also write every log line (info and up, debug with -v) to this file [Client:Log]", Recursive = true };
+    public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Information on stderr too (warnings only without it)", Recursive = true };
 
-    public static IEnumerable<Option> All => [Server, Tracker, User, Password, PeerId];
+    public static IEnumerable<Option> All => [Server, Tracker, User, Password, PeerId, Log, Verbose];
 
-    public static string PeerIdOf(ParseResult r) => r.GetValue(PeerId) ?? "cli-" + Guid.NewGuid().ToString("N")[..10];
-
-    public static ServerClient ServerClient(ParseResult r) =>
-        new(new Uri(r.GetValue(Server)!), r.GetValue(User)!, r.GetValue(Password)!, PeerIdOf(r), Scheduler.Default);
-
-    public static ClientOptions ClientOptions(ParseResult r, double speed, string sink, CachePolicy cache, int port) => new()
+    /// <summary>The options given on the command line, as configuration keys of the Client section.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> Given(ParseResult r)
     {
-        ServerUrl = new Uri(r.GetValue(Server)!),
-        TrackerUrl = new Uri(r.GetValue(Tracker)!),
-        User = r.GetValue(User)!,
-        Password = r.GetValue(Password)!,
-        PeerId = PeerIdOf(r),
-        Speed = speed,
-        Sink = sink,
-        Cache = cache,
-        ListenPort = port,
-    };
+        foreach (var (option, key) in new[] { (Server, "Server"), (Tracker, "Tracker"), (User, "User"), (Password, "Password"), (PeerId, "PeerId"), (Log, "Log") })
+            if (r.GetValue(option) is { } value) yield return new($"{ClientSettings.Section}:{key}", value);
+    }
+}
+
+/// <summary>What a playing command (<c>play</c>, <c>run</c>) takes beyond the common options; one set per command.</summary>
+internal sealed class PlayerOptions
+{
+    public readonly Option<double?> Speed = new("--speed") { Description = "Speed factor: audio seconds per real second [Client:Speed, default 1]" };
+    public readonly Option<string?> Sink = new("--sink") { Description = "null (no sound) | wav:FILE | device (pw-play or aplay, speed 1 only) [Client:Sink, default null]" };
+    public readonly Option<string?> Cache;
+    public readonly Option<int?> Port = new("--port") { Description = "Overlay listening port, 0 for any free one [Client:Port, default 0]" };
+    public readonly Option<string[]> Neighbours = new("--neighbour") { Description = "HOST:PORT of an overlay neighbour, repeatable [Client:Neighbours:0 ...]" };
+    public readonly Option<bool> Plain = new("--plain") { Description = "Plain lines even on a terminal" };
+
+    public PlayerOptions(string defaultCache)
+    {
+        Cache = new Option<string?>("--cache") { Description = $"Cache policy: ttl30 (entries last 30 s, the seed's) or lru [Client:Cache, default {defaultCache}]" };
+        Cache.AcceptOnlyFromAmong("ttl30", "lru");
+    }
+
+    public IEnumerable<Option> All => [Speed, Sink, Cache, Port, Neighbours, Plain];
+
+    public IEnumerable<KeyValuePair<string, string?>> Given(ParseResult r)
+    {
+        const string s = ClientSettings.Section;
+        if (r.GetValue(Speed) is { } speed) yield return new($"{s}:Speed", speed.ToString(CultureInfo.InvariantCulture));
+        if (r.GetValue(Sink) is { } sink) yield return new($"{s}:Sink", sink);
+        if (r.GetValue(Cache) is { } cache) yield return new($"{s}:Cache", cache);
+        if (r.GetValue(Port) is { } port) yield return new($"{s}:Port", port.ToString(CultureInfo.InvariantCulture));
+        var neighbours = r.GetValue(Neighbours) ?? [];
+        for (var i = 0; i < neighbours.Length; i++) yield return new($"{s}:Neighbours:{i}", neighbours[i]);
+    }
 }

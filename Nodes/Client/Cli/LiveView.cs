@@ -16,31 +16,35 @@ internal static class LiveView
     private const double BarSeconds = 30;
     private const int BarWidth = 40;
 
-    public static async Task RunAsync(ClientNode client, Task play)
+    /// <summary>Draws until <paramref name="until"/> ends; <paramref name="rows"/> adds rows of the caller's (the player's, under <c>run</c>).</summary>
+    /// <remarks><paramref name="paused"/> says when the user paused: the play's clock then holds in its own state.</remarks>
+    public static async Task RunAsync(ClientNode client, Task until, Func<IEnumerable<(string Label, string Markup)>>? rows = null, Func<bool>? paused = null)
     {
-        await AnsiConsole.Live(Render(client.Snapshot())).AutoClear(false).StartAsync(async ctx =>
+        IRenderable Draw(ClientSnapshot s) => Render(s, rows?.Invoke(), paused?.Invoke() ?? false);
+        await AnsiConsole.Live(Draw(client.Snapshot())).AutoClear(false).StartAsync(async ctx =>
         {
             using var updates = client.Snapshots.Sample(TimeSpan.FromMilliseconds(100)).Subscribe(s =>
             {
-                ctx.UpdateTarget(Render(s));
+                ctx.UpdateTarget(Draw(s));
                 ctx.Refresh();
             });
-            try { await play; }
-            finally { ctx.UpdateTarget(Render(client.Snapshot())); ctx.Refresh(); }
+            try { await until; }
+            finally { ctx.UpdateTarget(Draw(client.Snapshot())); ctx.Refresh(); }
         });
     }
 
-    public static IRenderable Render(ClientSnapshot s)
+    public static IRenderable Render(ClientSnapshot s, IEnumerable<(string Label, string Markup)>? more = null, bool paused = false)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow("[bold]track[/]", Markup.Escape(s.TrackId ?? "-"));
         grid.AddRow("[bold]position[/]", $@"{s.Position:m\:ss\.f}");
         grid.AddRow("[bold]buffer[/]", Bar(s.Level));
-        grid.AddRow("[bold]state[/]", StateMarkup(s.State) + (s.Source is { } src ? $"  from [bold]{src}[/]" : ""));
+        grid.AddRow("[bold]state[/]", (paused && s.TrackId is not null ? "[yellow]paused[/]" : StateMarkup(s.State)) + (s.Source is { } src ? $"  from [bold]{src}[/]" : ""));
         grid.AddRow("[bold]bytes[/]", $"server {Size(s.ServerBytes)}   peers {Size(s.PeerBytes)}   cache {Size(s.CacheBytes)}");
         grid.AddRow("[bold]overlay[/]", $"connections {s.Connections}/60   uploads {s.Uploads}/4   sources {s.DownloadSources}/5");
         var events = s.RecentEvents.Count == 0 ? "[grey]none yet[/]" : string.Join("\n", s.RecentEvents.TakeLast(6).Select(Markup.Escape));
         grid.AddRow("[bold]events[/]", events);
+        foreach (var (label, markup) in more ?? []) grid.AddRow($"[bold]{Markup.Escape(label)}[/]", markup);
         return new Panel(grid).Header($" Spotify.Rx client {Markup.Escape(s.PeerId)} ").Border(BoxBorder.Rounded);
     }
 

@@ -41,7 +41,7 @@ internal sealed class CacheRegistrations : IDisposable
                 foreach (var trackId in cache.TrackIds)
                 {
                     try { await tracker.RegisterAsync(trackId, endpoint, ct); }
-                    catch (Exception e) when (e is not OperationCanceledException) { log.LogDebug("renewal of {Track} failed: {Error}", trackId, e.Message); }
+                    catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning("tracker renewal of {Track} failed: {Error}", trackId, e.Message); }
                 }
             }))
             .Concat();

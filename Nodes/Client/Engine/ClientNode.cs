@@ -115,7 +115,7 @@ public sealed class ClientNode : IAsyncDisposable
         await _playing.WaitAsync(linked.Token);
         try
         {
-            using var run = new PlaylistRun(_s, p => _current = p, OnReport);
+            using var run = new PlaylistRun(_s, OnCurrent, OnReport);
             await run.RunAsync(playlist, linked.Token);
         }
         finally
@@ -166,6 +166,35 @@ public sealed class ClientNode : IAsyncDisposable
             _sources,
             _s.Events.Recent);
     }
+
+    // ---- User pause (for `client run`): the smallest form on this engine; a play that starts while
+    // paused starts held, so a seek or a track change keeps the pause until Resume.
+    private volatile bool _userPaused;
+
+    /// <summary>A user pause: the playhead stops where it is, downloads and uploads go on (not an underrun pause).</summary>
+    public void Pause()
+    {
+        _userPaused = true;
+        // Store then load on both sides (here and in OnCurrent): a play starting meanwhile is held by one of them.
+        Interlocked.MemoryBarrier();
+        _current?.Hold();
+    }
+
+    /// <summary>Ends a user pause: the playhead moves on from where it stood.</summary>
+    public void Resume()
+    {
+        _userPaused = false;
+        Interlocked.MemoryBarrier();
+        _current?.Release();
+    }
+
+    private void OnCurrent(TrackPlayback? playback)
+    {
+        _current = playback;
+        Interlocked.MemoryBarrier();
+        if (playback is not null && _userPaused) playback.Hold();
+    }
+    // ---- end of user pause
 
     private void OnReport(PlayReport report)
     {

@@ -35,7 +35,7 @@ internal static class PeerDiscovery
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        s.Log.LogDebug("tracker lookup of {Track} failed: {Error}", download.TrackId, e.Message);
+                        s.Log.LogWarning("tracker lookup of {Track} failed: {Error}", download.TrackId, e.Message);
                     }
                 }))
                 .Concat()

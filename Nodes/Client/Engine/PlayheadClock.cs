@@ -26,6 +26,7 @@ internal sealed class PlayheadClock : IDisposable
     private DateTimeOffset _last;
     private PlaybackPosition _current;
     private long _version;
+    private bool _held;
 
     public PlayheadClock(string trackId, TimeSpan duration, TimeSpan start, double speed, IScheduler scheduler, Func<TimeSpan, TimeSpan> playableUntil)
     {
@@ -49,6 +50,31 @@ internal sealed class PlayheadClock : IDisposable
     public void Pause(TimeSpan at) => Set(at, PlayerState.Underrun);
 
     public void Resume(TimeSpan at) => Set(at, PlayerState.Playing);
+
+    /// <summary>
+    /// A user pause: the playhead stands still (the state stays what it was, so no rule takes it for an
+    /// underrun) until <see cref="Release"/>; the download goes on meanwhile.
+    /// </summary>
+    public void Hold()
+    {
+        lock (_gate)
+        {
+            _held = true;
+            _version++;
+        }
+    }
+
+    public void Release()
+    {
+        lock (_gate)
+        {
+            if (!_held) return;
+            _held = false;
+            // The time held is not played: the playhead moves on from the moment of release.
+            _last = _scheduler.Now;
+            _version++;
+        }
+    }
 
     private void Set(TimeSpan at, PlayerState state)
     {
@@ -85,7 +111,11 @@ internal sealed class PlayheadClock : IDisposable
         lock (_gate)
         {
             // A Start/Pause/Resume that came in meanwhile wins; this tick is then skipped.
-            if (version == _version && seen.State == PlayerState.Playing)
+            if (version == _version && seen.State == PlayerState.Playing && _held)
+            {
+                _last = _scheduler.Now;
+            }
+            else if (version == _version && seen.State == PlayerState.Playing)
             {
                 var now = _scheduler.Now;
                 var wanted = seen.Position + TimeSpan.FromTicks((long)((now - _last).Ticks * _speed));

@@ -187,6 +187,11 @@ internal sealed class TrackPlayback : IDisposable
         }
     }
 
+    /// <summary>A user pause of this play (<see cref="ClientNode.Pause"/>): the clock holds, the download goes on.</summary>
+    public void Hold() => _clock.Hold();
+
+    public void Release() => _clock.Release();
+
     public void Dispose()
     {
         _rules.Dispose();

@@ -35,9 +35,10 @@ public sealed class ServerClient : IDisposable
     /// <summary>The sendfile audio endpoint parts are fetched from, or null while the Kestrel route serves them.</summary>
     public Uri? AudioUrl => Volatile.Read(ref _audio)?.BaseUrl is { } url ? new Uri(url) : null;
 
-    public Task<TrackPage> TracksAsync(int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+    /// <summary>A page of the catalogue; <paramref name="query"/> asks the server for titles or artists containing it.</summary>
+    public Task<TrackPage> TracksAsync(int page = 1, int pageSize = 50, CancellationToken ct = default, string? query = null) =>
         Auth.WithTokenAsync(token => _http.Request("tracks")
-            .SetQueryParams(new { page, pageSize })
+            .SetQueryParams(new { page, pageSize, q = query })
             .WithOAuthBearerToken(token)
             .GetJsonAsync<TrackPage>(cancellationToken: ct), ct);
 
