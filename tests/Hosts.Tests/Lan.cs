@@ -4,16 +4,22 @@ namespace Spotify.Rx.Hosts.Tests;
 
 /// <summary>
 /// A LAN of hosts made of Linux network namespaces: one namespace holds a bridge, each host is a
-/// namespace with an <c>eth0</c> on it (10.77.12.N/24), and the test's own namespace gets
-/// 10.77.12.1 on it too, so the test can reach the nodes. Everything it makes is named
-/// <see cref="Prefix"/>…, is removed on dispose, and leftovers of an earlier run are removed at start.
+/// namespace with an <c>eth0</c> on it (<see cref="Subnet"/>.N/24), and the test's own namespace gets
+/// .1 on it too, so the test can reach the nodes. Everything it makes is named <see cref="Prefix"/>
+/// and the test process's id, is removed on dispose, and what runs that are gone left is removed at start.
 /// </summary>
 public sealed class Lan : IDisposable
 {
+    /// <summary>Every namespace of any run starts so; the process id that follows tells whose it is.</summary>
     public const string Prefix = "srx-ovl-";
-    public const string Subnet = "10.77.12";
-    private const string Bridge = Prefix + "lan";
-    private const string TestSide = Prefix + "t";
+    // Per test process, so two runs on one machine neither share nor remove each other's LAN.
+    private static readonly int Run = Environment.ProcessId;
+    private static readonly string Own = $"{Prefix}{Run}-";
+    /// <summary>The LAN's /24, 10.77.N.0 with N from the process id.</summary>
+    public static readonly string Subnet = $"10.77.{Run % 250 + 1}";
+    private static readonly string Bridge = Own + "lan";
+    // An interface name has at most 15 characters: "srx-ovl-" and up to 7 digits.
+    private static readonly string TestSide = Prefix + Run;
 
     private readonly List<string> _namespaces = [];
 
@@ -29,14 +35,14 @@ public sealed class Lan : IDisposable
     {
         if (!OperatingSystem.IsLinux()) return "network namespaces are Linux only";
         if (!Environment.IsPrivilegedProcess) return "creating network namespaces needs root (CI runs as root)";
-        var probe = Prefix + "probe";
+        var probe = Own + "probe";
         var (code, output) = Ip("netns", "add", probe);
         if (code != 0) return $"'ip netns add' failed: {output.Trim()} (is iproute2 installed? apt-get install iproute2)";
         Ip("netns", "del", probe);
         return null;
     }
 
-    /// <summary>Makes the bridge and one host per name, at 10.77.12.(first + i).</summary>
+    /// <summary>Makes the bridge and one host per name, at <see cref="Subnet"/>.(its number).</summary>
     public static Lan Create(IReadOnlyList<(string Name, int Host)> hosts)
     {
         RemoveLeftovers();
@@ -48,7 +54,7 @@ public sealed class Lan : IDisposable
             Must("netns", "exec", Bridge, "ip", "link", "set", "br0", "up");
             foreach (var (name, host) in hosts)
             {
-                var ns = Prefix + name;
+                var ns = NamespaceOf(name);
                 lan.AddNamespace(ns);
                 Must("netns", "exec", ns, "ip", "link", "set", "lo", "up");
                 // One veth pair per host: "eth0" in the host, its other end on the bridge.
@@ -71,7 +77,7 @@ public sealed class Lan : IDisposable
         }
     }
 
-    public static string NamespaceOf(string host) => Prefix + host;
+    public static string NamespaceOf(string host) => Own + host;
 
     /// <summary>Caps what <paramref name="host"/> sends (its uplink) with a token bucket.</summary>
     public static void CapUplink(string host, string rate) =>
@@ -90,7 +96,7 @@ public sealed class Lan : IDisposable
         foreach (var ns in Enumerable.Reverse(_namespaces)) Ip("netns", "del", ns);
     }
 
-    /// <summary>What an earlier run that was killed before its cleanup left behind.</summary>
+    /// <summary>What earlier runs that were killed before their cleanup left behind (a live run's LAN stays).</summary>
     private static void RemoveLeftovers()
     {
         Ip("link", "del", TestSide);
@@ -99,11 +105,26 @@ public sealed class Lan : IDisposable
         {
             var ns = line.Split(' ')[0];
             if (!ns.StartsWith(Prefix, StringComparison.Ordinal)) continue;
+            var owner = ns[Prefix.Length..].Split('-')[0];
+            if (int.TryParse(owner, out var ownerPid) && ownerPid != Run && Alive(ownerPid)) continue;
             // Processes an earlier run of this test left in it (its own nodes): by their pids.
             var (_, pids) = Ip("netns", "pids", ns);
-            foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                if (int.TryParse(pid, out var id)) TryKill(id);
+            foreach (var entry in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                if (int.TryParse(entry, out var id)) TryKill(id);
             Ip("netns", "del", ns);
+        }
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

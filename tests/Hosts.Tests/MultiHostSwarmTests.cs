@@ -83,6 +83,8 @@ public sealed class MultiHostSwarmTests(ITestOutputHelper output)
             Assert.Equal(0, await c2.ExitAsync(Step));
 
             // 3. c3 downloads from c1; c1 is killed (-9) while the transfer runs. c3 does not stutter and ends byte-exact.
+            // Just above the play rate now, so the transfer to c3 runs for several seconds: long enough to kill c1 in it.
+            Lan.CapUplink("c1", "1mbit");
             var c3Cache = Path.Combine(work, "c3-cache");
             var c3 = Client("c3", track, "--cache", "lru", "--cache-dir", c3Cache);
             var during = await c3.EventAsync("status", Step, e => e.GetProperty("peerBytes").GetInt64() > 0);
