@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Security.Cryptography;
@@ -19,7 +20,8 @@ public sealed class DiskCache : IAsyncDisposable
     private readonly TrackCache _cache;
     private readonly ILogger _log;
     private readonly Task _written;
-    private readonly HashSet<string> _loading = new(StringComparer.Ordinal);
+    // Tracks being loaded from their files: their entry into the cache needs no write.
+    private readonly ConcurrentDictionary<string, byte> _loading = new(StringComparer.Ordinal);
 
     private DiskCache(string directory, TrackCache cache, ILogger log)
     {
@@ -107,17 +109,26 @@ public sealed class DiskCache : IAsyncDisposable
                 TryDelete(file.FullName);
                 continue;
             }
-            var bytes = await File.ReadAllBytesAsync(file.FullName, ct);
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(file.FullName, ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.LogWarning("cached {Track} not loaded: {File} could not be read ({Error})", trackId, file.FullName, e.Message);
+                continue;
+            }
             if (Problem(manifest, bytes) is { } why)
             {
                 _log.LogWarning("cached {Track} dropped: {Why}", trackId, why);
                 TryDelete(file.FullName);
                 continue;
             }
-            lock (_loading) _loading.Add(trackId);
+            _loading[trackId] = 0;
             if (!add(manifest, bytes))
             {
-                lock (_loading) _loading.Remove(trackId);
+                _loading.TryRemove(trackId, out _);
                 _log.LogWarning("cached {Track} dropped: {Bytes} bytes do not fit the cache", trackId, bytes.Length);
                 TryDelete(file.FullName);
                 continue;
@@ -136,9 +147,7 @@ public sealed class DiskCache : IAsyncDisposable
                 TryDelete(path);
                 return;
             }
-            bool loaded;
-            lock (_loading) loaded = _loading.Remove(change.TrackId);
-            if (loaded) return;
+            if (_loading.TryRemove(change.TrackId, out _)) return;
             if (bytes is null) return;
             var temporary = path + ".tmp";
             await File.WriteAllBytesAsync(temporary, bytes);

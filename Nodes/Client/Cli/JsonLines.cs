@@ -10,13 +10,8 @@ namespace Spotify.Rx.Client.Cli;
 /// </summary>
 internal static class JsonLines
 {
-    private static readonly Lock Out = new();
-
-    public static void Write(object line)
-    {
-        var text = JsonSerializer.Serialize(line, JsonSerializerOptions.Web);
-        lock (Out) Console.Out.WriteLine(text);
-    }
+    // Console.Out is synchronized: lines written from the events' and the status's threads never interleave.
+    public static void Write(object line) => Console.Out.WriteLine(JsonSerializer.Serialize(line, JsonSerializerOptions.Web));
 
     public static void Up(ClientNode client) =>
         Write(new { @event = "up", peerId = client.PeerId, endpoint = client.Endpoint.ToString(), cacheDir = client.CacheDirectory, cached = client.CachedTracks });
