@@ -59,6 +59,13 @@ public sealed class ServerOptions
     /// </summary>
     public string? AudioUrl { get; set; }
 
+    /// <summary>
+    /// The audio endpoint's URL as clients on other hosts reach it (<c>http://music.example:5081</c>,
+    /// a load balancer's address): told in every token response instead of one derived from
+    /// <see cref="AudioUrl"/>. Empty: derived (a wildcard host becomes the host the client reached).
+    /// </summary>
+    public string? AdvertisedAudioUrl { get; set; }
+
     /// <summary>How long a connection to the audio endpoint may wait for its next complete request head.</summary>
     public TimeSpan AudioKeepAliveTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -95,6 +102,8 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add("Server:MaxWindowSeconds must be positive.");
         if (!string.IsNullOrWhiteSpace(o.AudioUrl) && !Audio.AudioEndpointAddress.TryParse(o.AudioUrl, out _, out var why))
             errors.Add($"Server:AudioUrl '{o.AudioUrl}' {why}.");
+        if (!string.IsNullOrWhiteSpace(o.AdvertisedAudioUrl) && !Audio.AudioEndpointAddress.TryParse(o.AdvertisedAudioUrl, out _, out var whyNot))
+            errors.Add($"Server:AdvertisedAudioUrl '{o.AdvertisedAudioUrl}' {whyNot}.");
         if (o.AudioKeepAliveTimeout <= TimeSpan.Zero)
             errors.Add("Server:AudioKeepAliveTimeout must be positive.");
         foreach (var (user, hash) in o.Users)

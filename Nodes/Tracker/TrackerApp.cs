@@ -83,6 +83,7 @@ public static class TrackerApp
         services.TryAddSingleton(sp => new PeerSampler(sp.GetRequiredService<Random>(), sp.GetRequiredService<IOptions<TrackerOptions>>().Value.PeersPerLookup));
         services.TryAddSingleton(_ => new TrackerMetrics(Metrics.NewCustomRegistry()));
         services.TryAddSingleton<PeerRouteServices>();
+        services.TryAddSingleton(sp => Input.ObservedEndpoint.FromConfig(sp.GetRequiredService<IOptions<TrackerOptions>>().Value.TrustedProxies));
         // Connect to the store while starting, so a wrong Redis address stops the start instead of the first request.
         services.AddHostedService<StoreWarmup>();
 

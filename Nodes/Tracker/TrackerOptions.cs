@@ -33,6 +33,12 @@ public sealed class TrackerOptions
     /// <summary>Prefix of every Redis key, so one Redis can hold several swarms (and tests stay apart).</summary>
     public string RedisKeyPrefix { get; set; } = "spotify-rx:tracker:";
 
+    /// <summary>
+    /// Addresses of reverse proxies whose <c>X-Forwarded-For</c> names the client a registration comes
+    /// from; from anyone else the header is ignored (a client could claim any address with it).
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
     /// <summary>Seed of the random draw of peers; unset means a fresh seed per start.</summary>
     public int? Seed { get; set; }
 
@@ -58,6 +64,8 @@ public sealed class TrackerOptionsValidator : IValidateOptions<TrackerOptions>
             failures.Add($"Tracker:TracksPerPeer must be between 1 and 100000, was {o.TracksPerPeer}.");
         if (o.EffectiveStore == TrackerStoreKind.Redis && string.IsNullOrWhiteSpace(o.Redis))
             failures.Add("Tracker:Store is Redis but Tracker:Redis (host:port) is not set.");
+        if (Input.ObservedEndpoint.Unparsable(o.TrustedProxies) is { Count: > 0 } bad)
+            failures.Add($"Tracker:TrustedProxies must be IP addresses, these are not: {string.Join(", ", bad)}.");
         if (string.IsNullOrEmpty(o.RedisKeyPrefix))
             failures.Add("Tracker:RedisKeyPrefix must not be empty.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -17,9 +17,19 @@ public sealed record PeerNodeOptions
     /// <c>null</c>: <see cref="Token"/> for the node's whole life.
     /// </summary>
     public Func<CancellationToken, ValueTask<string>>? TokenSource { get; init; }
+    /// <summary>
+    /// Where the node listens. <see cref="IPAddress.IPv6Any"/> is every interface, IPv4 and IPv6
+    /// (a dual-stack socket; IPv4 only where the host has no IPv6); <see cref="IPAddress.Any"/> every IPv4 one.
+    /// </summary>
     public IPAddress Address { get; init; } = IPAddress.Loopback;
     /// <summary>0 picks a free port.</summary>
     public int Port { get; init; }
+    /// <summary>
+    /// The endpoint other peers should dial (a port mapping, one of several interfaces): named in
+    /// HELLO (its port) and in HAVE. <c>null</c>: the listening port, at whatever address the peer
+    /// sees this node at.
+    /// </summary>
+    public IPEndPoint? Advertised { get; init; }
     public int MaxConnections { get; init; } = ConnectionGate.SpotifyLimit;
     public int UploadSlots { get; init; } = Streams.Gates.UploadSlots.SpotifyLimit;
     public int DownloadSources { get; init; } = Streams.Gates.DownloadSources.SpotifyLimit;

@@ -21,6 +21,7 @@ public sealed class TrackCache : IDisposable
     private readonly IScheduler _scheduler;
     private long _used;
     private long _clock;
+    private bool _disposed;
 
     private sealed class Entry(byte[] bytes, long order, IDisposable expiry)
     {
@@ -49,6 +50,24 @@ public sealed class TrackCache : IDisposable
     public long UsedBytes { get { lock (_gate) return _used; } }
 
     public IReadOnlyList<string> TrackIds { get { lock (_gate) return _entries.Keys.ToArray(); } }
+
+    /// <summary>The cached tracks from the one that would leave first to the most recently used.</summary>
+    public IReadOnlyList<string> TrackIdsByRecency { get { lock (_gate) return _entries.OrderBy(kv => kv.Value.Order).Select(kv => kv.Key).ToArray(); } }
+
+    /// <summary>The track's bytes if cached, without counting as a use.</summary>
+    public bool TryPeek(string trackId, out byte[] bytes)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(trackId, out var e))
+            {
+                bytes = e.Bytes;
+                return true;
+            }
+        }
+        bytes = [];
+        return false;
+    }
 
     public bool Contains(string trackId) { lock (_gate) return _entries.ContainsKey(trackId); }
 
@@ -99,7 +118,10 @@ public sealed class TrackCache : IDisposable
         return false;
     }
 
-    /// <summary>One chunk of a cached track, for a peer that asked for it; null if the track is not here.</summary>
+    /// <summary>
+    /// One chunk of a cached track, for a peer that asked for it; null if the track is not here. Under
+    /// LRU a peer's read is a use like the player's: a track the swarm keeps asking for stays.
+    /// </summary>
     public ReadOnlyMemory<byte>? ReadChunk(string trackId, int index, int chunkSize)
     {
         lock (_gate)
@@ -107,6 +129,7 @@ public sealed class TrackCache : IDisposable
             if (!_entries.TryGetValue(trackId, out var e)) return null;
             long start = (long)index * chunkSize;
             if (index < 0 || start >= e.Bytes.LongLength) return null;
+            if (Policy == CachePolicy.Lru) e.Order = ++_clock;
             return e.Bytes.AsMemory((int)start, (int)Math.Min(chunkSize, e.Bytes.LongLength - start));
         }
     }
@@ -115,6 +138,8 @@ public sealed class TrackCache : IDisposable
     {
         lock (_gate)
         {
+            if (_disposed) return;
+            _disposed = true;
             foreach (var e in _entries.Values) e.Expiry.Dispose();
             _entries.Clear();
             _used = 0;

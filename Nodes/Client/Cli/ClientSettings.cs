@@ -27,6 +27,12 @@ internal sealed class ClientSettings
     public string? Cache { get; set; }
     public int Port { get; set; }
     public string[] Neighbours { get; set; } = [];
+    /// <summary><c>ADDRESS[:PORT]</c> the overlay listens on; empty: every interface at <see cref="Port"/>.</summary>
+    public string? Listen { get; set; }
+    /// <summary><c>HOST:PORT</c> other peers should dial; empty: the address the tracker sees, the listening port.</summary>
+    public string? Advertise { get; set; }
+    /// <summary>A folder that keeps the LRU cache across runs.</summary>
+    public string? CacheDir { get; set; }
     /// <summary>A file that gets every log line (Information and up, Debug with -v), exceptions in full.</summary>
     public string? Log { get; set; }
 
@@ -70,6 +76,14 @@ internal sealed class ClientSettings
     {
         if (!(Speed > 0) || double.IsInfinity(Speed)) throw new UsageException($"--speed {Speed.ToString(CultureInfo.InvariantCulture)}: must be a positive number");
         if (Port is < 0 or > 65535) throw new UsageException($"--port {Port}: must be 0 (any free port) to 65535");
+        var listenAt = new IPEndPoint(IPAddress.IPv6Any, Port);
+        if (!string.IsNullOrWhiteSpace(Listen) && OverlayAddress.ParseListen(Listen, out listenAt) is { } listenProblem)
+            throw new UsageException(listenProblem);
+        if (!string.IsNullOrWhiteSpace(Advertise) && OverlayAddress.AdvertiseProblem(Advertise) is { } advertiseProblem)
+            throw new UsageException(advertiseProblem);
+        var cache = CachePolicy(defaultCache);
+        if (!string.IsNullOrWhiteSpace(CacheDir) && cache != Client.Cache.CachePolicy.Lru)
+            throw new UsageException("--cache-dir keeps only the LRU cache: add --cache lru (the seed's 30 s cache stays in memory)");
         return new ClientOptions
         {
             ServerUrl = ServerUrl,
@@ -79,8 +93,11 @@ internal sealed class ClientSettings
             PeerId = PeerIdOrFresh(),
             Speed = Speed,
             Sink = Sink,
-            Cache = CachePolicy(defaultCache),
-            ListenPort = Port,
+            Cache = cache,
+            ListenPort = listenAt.Port != 0 ? listenAt.Port : Port,
+            ListenAddress = listenAt.Address,
+            AdvertisedEndpoint = string.IsNullOrWhiteSpace(Advertise) ? null : Advertise,
+            CacheDirectory = string.IsNullOrWhiteSpace(CacheDir) ? null : CacheDir,
         };
     }
 

@@ -37,6 +37,9 @@ internal sealed class PlayerOptions
     public readonly Option<int?> Port = new("--port") { Description = "Overlay listening port, 0 for any free one [Client:Port, default 0]" };
     public readonly Option<string[]> Neighbours = new("--neighbour") { Description = "HOST:PORT of an overlay neighbour, repeatable [Client:Neighbours:0 ...]" };
     public readonly Option<bool> Plain = new("--plain") { Description = "Plain lines even on a terminal" };
+    public readonly Option<string?> Listen = new("--listen") { Description = "ADDRESS[:PORT] the overlay listens on [Client:Listen, default: every interface, IPv4 and IPv6, at --port]" };
+    public readonly Option<string?> Advertise = new("--advertise") { Description = "HOST:PORT other peers should dial [Client:Advertise, default: the address the tracker sees this client at, the listening port]" };
+    public readonly Option<string?> CacheDir = new("--cache-dir") { Description = "Keep the LRU cache in this folder across runs, verified at start [Client:CacheDir; lru only]" };
 
     public PlayerOptions(string defaultCache)
     {
@@ -44,7 +47,7 @@ internal sealed class PlayerOptions
         Cache.AcceptOnlyFromAmong("ttl30", "lru");
     }
 
-    public IEnumerable<Option> All => [Speed, Sink, Cache, Port, Neighbours, Plain];
+    public IEnumerable<Option> All => [Speed, Sink, Cache, Port, Neighbours, Plain, Listen, Advertise, CacheDir];
 
     public IEnumerable<KeyValuePair<string, string?>> Given(ParseResult r)
     {
@@ -53,6 +56,9 @@ internal sealed class PlayerOptions
         if (r.GetValue(Sink) is { } sink) yield return new($"{s}:Sink", sink);
         if (r.GetValue(Cache) is { } cache) yield return new($"{s}:Cache", cache);
         if (r.GetValue(Port) is { } port) yield return new($"{s}:Port", port.ToString(CultureInfo.InvariantCulture));
+        if (r.GetValue(Listen) is { } listen) yield return new($"{s}:Listen", listen);
+        if (r.GetValue(Advertise) is { } advertise) yield return new($"{s}:Advertise", advertise);
+        if (r.GetValue(CacheDir) is { } cacheDir) yield return new($"{s}:CacheDir", cacheDir);
         var neighbours = r.GetValue(Neighbours) ?? [];
         for (var i = 0; i < neighbours.Length; i++) yield return new($"{s}:Neighbours:{i}", neighbours[i]);
     }

@@ -34,11 +34,14 @@ public sealed class ClientNode : IAsyncDisposable
     private volatile TrackPlayback? _current;
     private volatile int _sources;
 
-    private ClientNode(ClientServices s, HttpClient jwks, CacheRegistrations registrations)
+    private readonly DiskCache? _disk;
+
+    private ClientNode(ClientServices s, HttpClient jwks, CacheRegistrations registrations, DiskCache? disk)
     {
         _s = s;
         _jwks = jwks;
         _registrations = registrations;
+        _disk = disk;
         _sourcesWatch = s.Overlay.Sources.Active.Subscribe(set => _sources = set.Count);
     }
 
@@ -48,6 +51,9 @@ public sealed class ClientNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(scheduler);
         if (!TokenClaims.IsValidPeerId(options.PeerId)) throw new ArgumentException($"not a peer id: {options.PeerId}", nameof(options));
         if (!(options.Speed > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.Speed, "the speed factor must be positive");
+        if (options.CacheDirectory is not null && options.Cache != CachePolicy.Lru)
+            throw new ArgumentException("a cache folder keeps only the LRU cache; the seed's 30 s cache stays in memory", nameof(options));
+        var advertised = options.AdvertisedEndpoint is { } named ? await OverlayAddress.ResolveAsync(named, ct) : null;
         var audio = AudioOutputFactory.Parse(options.Sink, options.Speed);
         logs ??= NullLoggerFactory.Instance;
         var log = logs.CreateLogger("Spotify.Rx.Client." + options.PeerId);
@@ -57,14 +63,17 @@ public sealed class ClientNode : IAsyncDisposable
         // Peers' HELLO tokens are checked against the server's public key, fetched once and kept.
         var jwks = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var validator = new TokenValidator(new JwksKeySource(jwks, new Uri(options.ServerUrl, "/.well-known/jwks.json"), TimeProvider.System), TimeProvider.System);
-        var cache = new TrackCache(scheduler, options.Cache, options.CacheBytes, options.CacheLifetime);
+        // The seed's 30 s are audio time like every rule's: at a speed factor they shrink with it.
+        var cache = new TrackCache(scheduler, options.Cache, options.CacheBytes, options.CacheLifetime ?? TrackCache.DefaultLifetime / options.Speed);
         var servable = new ServableTracks(cache);
         var overlay = new PeerNode(new PeerNodeOptions
         {
             Token = token,
             // Every new HELLO asks the login for its token, so connections opened after a renewal carry the new one.
             TokenSource = ct => new ValueTask<string>(server.Auth.TokenAsync(ct)),
+            Address = options.ListenAddress,
             Port = options.ListenPort,
+            Advertised = advertised,
             // Rule 6's 30 s is audio time like every rule's: at a speed factor the idle limit shrinks with it.
             IdleTimeout = options.IdleTimeout ?? Streams.Rules.IdleDisconnect.Limit / options.Speed,
         }, validator, servable, scheduler,
@@ -73,14 +82,23 @@ public sealed class ClientNode : IAsyncDisposable
         var tracker = new TrackerClient(options.TrackerUrl, server.Auth);
         var events = new RuleEvents(scheduler, log);
         var s = new ClientServices(scheduler, server, tracker, overlay, servable, events, log, options.Speed) { Audio = audio };
-        var registrations = new CacheRegistrations(cache, tracker, overlay.Endpoint.ToString(), scheduler, events, log);
-        log.LogInformation("client {Peer} up: overlay {Endpoint}, server {Server}, tracker {Tracker}, cache {Policy} {Bytes} bytes, speed {Speed}x",
-            options.PeerId, overlay.Endpoint, options.ServerUrl, options.TrackerUrl, options.Cache, options.CacheBytes, options.Speed);
-        return new ClientNode(s, jwks, registrations);
+        var registered = options.AdvertisedEndpoint ?? OverlayAddress.Registered(overlay.Endpoint);
+        var registrations = new CacheRegistrations(cache, tracker, registered, scheduler, events, log);
+        // Loaded after the registrations follow the cache, so what the disk holds is offered at the tracker again.
+        var disk = options.CacheDirectory is { } folder
+            ? await DiskCache.OpenAsync(folder, cache, (id, c) => OverlayAddress.ManifestOrNullAsync(server, id, c), servable.Add, log, ct)
+            : null;
+        log.LogInformation("client {Peer} up: overlay {Endpoint} registered as {Registered}, server {Server}, tracker {Tracker}, cache {Policy} {Bytes} bytes{Folder}, speed {Speed}x",
+            options.PeerId, overlay.Endpoint, registered, options.ServerUrl, options.TrackerUrl, options.Cache, options.CacheBytes,
+            disk is null ? "" : " in " + disk.Directory, options.Speed);
+        return new ClientNode(s, jwks, registrations, disk);
     }
 
     public string PeerId => _s.Overlay.PeerId;
     public IPEndPoint Endpoint => _s.Overlay.Endpoint;
+
+    /// <summary>The cache folder, when the LRU cache is kept on disk.</summary>
+    public string? CacheDirectory => _disk?.Directory;
 
     /// <summary>The client as it is, every 200 ms of the scheduler's time.</summary>
     public IObservable<ClientSnapshot> Snapshots =>
@@ -216,6 +234,7 @@ public sealed class ClientNode : IAsyncDisposable
             catch (Exception) { break; }
         }
         await _s.Overlay.DisposeAsync();
+        if (_disk is not null) await _disk.DisposeAsync();
         _s.Servable.Cache.Dispose();
         _s.Tracker.Dispose();
         _s.Server.Dispose();

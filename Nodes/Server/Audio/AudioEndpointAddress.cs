@@ -56,22 +56,31 @@ public static class AudioEndpointAddress
     }
 
     /// <summary>
-    /// The URL to tell a client: the configured one, except that a wildcard host (<c>0.0.0.0</c>,
-    /// <c>*</c>) is replaced by the host the client reached the server at.
+    /// The URL to tell a client: <c>Server:AdvertisedAudioUrl</c> when set (a load balancer, a port
+    /// mapping); else the configured one, except that a wildcard host (<c>0.0.0.0</c>, <c>*</c>, <c>[::]</c>)
+    /// is replaced by the host the client reached the server at, and an endpoint only on loopback is
+    /// not told to a client that reached the server from elsewhere (it falls back to the HTTP route).
     /// </summary>
-    public static string? Advertised(string? audioUrl, string? requestHost)
+    public static string? Advertised(string? audioUrl, string? requestHost, string? advertisedAudioUrl = null)
     {
+        if (!string.IsNullOrWhiteSpace(advertisedAudioUrl)) return advertisedAudioUrl.Trim().TrimEnd('/');
         if (string.IsNullOrWhiteSpace(audioUrl) || !TryParse(audioUrl, out var audio, out _)) return null;
         var host = audio.Host;
+        var reachedAt = string.IsNullOrEmpty(requestHost) ? null
+            // Host header "name:port" or "[v6]:port": keep the name, use the audio port.
+            : requestHost.StartsWith('[') ? requestHost[..(requestHost.IndexOf(']') + 1)] : requestHost.Split(':')[0];
         if (IsWildcard(host))
         {
-            if (string.IsNullOrEmpty(requestHost)) return null;
-            // Host header "name:port" or "[v6]:port": keep the name, use the audio port.
-            host = requestHost.StartsWith('[') ? requestHost[..(requestHost.IndexOf(']') + 1)]
-                : requestHost.Split(':')[0];
+            if (reachedAt is null) return null;
+            host = reachedAt;
         }
+        else if (IsLoopback(host) && reachedAt is not null && !IsLoopback(reachedAt)) return null;
         return $"http://{host}:{audio.Port}";
     }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
 
     private static bool IsWildcard(string host) =>
         host is "*" or "+" or "0.0.0.0" or "[::]" or "::";

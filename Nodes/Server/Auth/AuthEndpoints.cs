@@ -54,7 +54,7 @@ public static class AuthEndpoints
         ctx.RequestServices.GetRequiredService<ServerMetrics>().TokensIssued.Inc();
         var expires = new DateTimeOffset(new JsonWebToken(token).ValidTo, TimeSpan.Zero);
         // Where to fetch audio with zero copy, when the sendfile endpoint is on; clients fall back to /tracks otherwise.
-        var audioUrl = Audio.AudioEndpointAddress.Advertised(options.Value.AudioUrl, ctx.Request.Host.Value);
+        var audioUrl = Audio.AudioEndpointAddress.Advertised(options.Value.AudioUrl, ctx.Request.Host.Value, options.Value.AdvertisedAudioUrl);
         return TypedResults.Ok(new TokenResponse(token, expires, audioUrl, peerId));
     }
 

@@ -61,12 +61,12 @@ public static class PeerRoutes
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
-    private static async Task<IResult> Register(string trackId, string peerId, HttpContext http, [FromServices] PeerRouteServices s)
+    private static async Task<IResult> Register(string trackId, string peerId, HttpContext http, [FromServices] PeerRouteServices s, [FromServices] ObservedEndpoint observed)
     {
         var (caller, refusal) = await Authenticate(http, s.Tokens);
         refusal ??= TrackProblem(trackId) ?? OwnPeerProblem(caller!, peerId);
         PeerRegistration? body = null;
-        if (refusal is null) (body, refusal) = await ReadRegistration(http);
+        if (refusal is null) (body, refusal) = await ReadRegistration(http, observed);
         if (refusal is not null) return refusal.ToResult(http, s.Metrics, s.Log);
         try
         {
@@ -128,7 +128,7 @@ public static class PeerRoutes
             : Refusal.Forbidden($"the token is for peer '{caller.PeerId}', not for peer '{peerId}': a client may register or remove only itself");
     }
 
-    private static async ValueTask<(PeerRegistration?, Refusal?)> ReadRegistration(HttpContext http)
+    private static async ValueTask<(PeerRegistration?, Refusal?)> ReadRegistration(HttpContext http, ObservedEndpoint observed)
     {
         if (http.Request.ContentLength > MaxBodyBytes)
             return (null, new Refusal(StatusCodes.Status413PayloadTooLarge, $"body is over {MaxBodyBytes} bytes: expected {{\"endpoint\":\"host:port\"}}"));
@@ -152,6 +152,14 @@ public static class PeerRoutes
             return (null, Refusal.BadInput("body could not be read: " + e.Message));
         }
         if (body is null) return (null, Refusal.BadInput("body is missing: expected {\"endpoint\":\"host:port\"}"));
+        if (!string.IsNullOrEmpty(body.Endpoint) && body.Endpoint.Length <= 261)
+        {
+            // Where the client is, as the tracker sees it: the endpoint other hosts can dial.
+            var (client, proxyProblem) = observed.Client(http.Connection.RemoteIpAddress, http.Request.Headers["X-Forwarded-For"]);
+            var (endpoint, hostProblem) = ObservedEndpoint.Resolve(body.Endpoint, client);
+            if ((proxyProblem ?? hostProblem) is { } why) return (null, Refusal.BadInput(why));
+            body = body with { Endpoint = endpoint! };
+        }
         var problem = TrackerInput.EndpointProblem(body.Endpoint);
         return problem is null ? (body, null) : (null, Refusal.BadInput(problem));
     }

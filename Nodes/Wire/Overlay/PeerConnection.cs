@@ -61,7 +61,7 @@ internal sealed partial class PeerConnection
         _socket = socket;
         _gateLease = gateLease;
         Direction = direction;
-        Remote = (IPEndPoint)socket.RemoteEndPoint!;
+        Remote = Unmapped((IPEndPoint)socket.RemoteEndPoint!);
         ListenEndpoint = Remote;
         OpenedAt = node.Scheduler.Now;
         var stream = new NetworkStream(socket, ownsSocket: false);
@@ -70,6 +70,10 @@ internal sealed partial class PeerConnection
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 128 * 1024, minimumReadSize: 32 * 1024, leaveOpen: true, useZeroByteReads: true));
         _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
     }
+
+    // A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d; peers and the tracker know them as a.b.c.d.
+    private static IPEndPoint Unmapped(IPEndPoint e) =>
+        e.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(e.Address.MapToIPv4(), e.Port) : e;
 
     public ConnectionDirection Direction { get; }
     public IPEndPoint Remote { get; }

@@ -95,14 +95,69 @@ public sealed class PeerNode : IAsyncDisposable
         var own = await Validator.ValidateAsync(Options.Token, ct);
         if (!own.IsValid) throw new InvalidOperationException("the node's own token is not valid: " + own.Error);
         _peerId = own.Identity!.PeerId;
-        var listener = new Socket(Options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(Options.Address, Options.Port));
-        listener.Listen(128);
+        var listener = Listen(Options.Address, Options.Port);
         _listener = listener;
         Endpoint = (IPEndPoint)listener.LocalEndPoint!;
-        _hello = new Hello(Hello.CurrentVersion, Options.Token, (ushort)Endpoint.Port);
+        _hello = new Hello(Hello.CurrentVersion, Options.Token, (ushort)(Options.Advertised?.Port ?? Endpoint.Port));
         _acceptLoop = AcceptLoopAsync(listener);
-        _log.LogInformation("peer {Peer} listening on {Endpoint}", _peerId, Endpoint);
+        _log.LogInformation("peer {Peer} listening on {Endpoint}, advertised as {Advertised}", _peerId, Endpoint, Advertised);
+    }
+
+    private static Socket Listen(IPAddress address, int port)
+    {
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // "Every interface" is IPv4 and IPv6 on one socket; IPv4 peers then show as ::ffff:a.b.c.d.
+            if (address.Equals(IPAddress.IPv6Any)) listener.DualMode = true;
+            listener.Bind(new IPEndPoint(address, port));
+            listener.Listen(128);
+            return listener;
+        }
+        catch (SocketException e) when (address.Equals(IPAddress.IPv6Any) && e.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable)
+        {
+            // A host without IPv6 still has every IPv4 interface.
+            listener.Dispose();
+            return Listen(IPAddress.Any, port);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The endpoint to give the tracker and other peers: <see cref="PeerNodeOptions.Advertised"/>, else
+    /// the listening one. Its address is unspecified (<c>0.0.0.0</c>/<c>::</c>) when the node listens on
+    /// every interface: then whoever receives it takes the address it sees this node at.
+    /// </summary>
+    public IPEndPoint Advertised => Options.Advertised ?? Endpoint;
+
+    /// <summary>
+    /// What this node tells <paramref name="asker"/> to dial in a HAVE: never an address the asker
+    /// cannot reach. Loopback goes only to a peer on the same host; otherwise, without an advertised
+    /// endpoint, the address is left unspecified for the receiving side to fill in with the one it sees.
+    /// </summary>
+    internal IPEndPoint HaveEndpointFor(PeerConnection asker)
+    {
+        var own = Advertised;
+        if (IPAddress.IsLoopback(own.Address) && !IPAddress.IsLoopback(asker.Remote.Address))
+            return new IPEndPoint(IPAddress.Any, own.Port);
+        return own;
+    }
+
+    /// <summary>
+    /// A HAVE's endpoint as <paramref name="from"/>'s side of the network can dial it: an unspecified
+    /// address (the answerer leaves it to us), or a loopback one from a peer on another host, becomes
+    /// the address the answerer's connection comes from.
+    /// </summary>
+    internal static IPEndPoint Reachable(IPEndPoint named, PeerConnection from)
+    {
+        var address = named.Address;
+        var unspecified = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+        var foreignLoopback = IPAddress.IsLoopback(address) && !IPAddress.IsLoopback(from.Remote.Address);
+        return unspecified || foreignLoopback ? new IPEndPoint(from.Remote.Address, named.Port) : named;
     }
 
     /// <summary>
@@ -324,7 +379,7 @@ public sealed class PeerNode : IAsyncDisposable
         if (Tracks.Has(search.TrackId))
         {
             var hops = (byte)(search.HopsLeft == FieldLimits.MaxHopsLeft ? 1 : 2);
-            _ = from.SendAsync(new Have(search.SearchId, search.TrackId, PeerId, Endpoint, hops, search.ReturnVia));
+            _ = from.SendAsync(new Have(search.SearchId, search.TrackId, PeerId, HaveEndpointFor(from), hops, search.ReturnVia));
         }
         if (search.HopsLeft == 0) return;
         // Once more, never back to the sender, and nothing remembered.
@@ -335,6 +390,9 @@ public sealed class PeerNode : IAsyncDisposable
 
     internal void OnHave(PeerConnection from, Have have)
     {
+        // The answerer's neighbour (this node, when it relays or asked directly) is the one that sees its
+        // address; a relay on the answerer's own host saw it at loopback, which is the relay's address to us.
+        have = have with { Endpoint = Reachable(have.Endpoint, from) };
         if (have.ReturnVia.Length > 0)
         {
             if (_byPeer.TryGetValue(have.ReturnVia, out var origin) && origin != from) _ = origin.SendAsync(have with { ReturnVia = "" });

@@ -102,4 +102,18 @@ public class TrackCacheTests
         Assert.Null(cache.ReadChunk("t1", 3, 1000));
         Assert.Null(cache.ReadChunk("other", 0, 1000));
     }
+
+    [Fact]
+    public void Under_LRU_a_peers_read_of_a_chunk_counts_as_a_use()
+    {
+        using var cache = new TrackCache(_time, CachePolicy.Lru, capacity: 3000);
+        cache.TryAdd("t1", new byte[1000]);
+        cache.TryAdd("t2", new byte[1000]);
+        cache.TryAdd("t3", new byte[1000]);
+
+        Assert.NotNull(cache.ReadChunk("t1", 0, 500));
+        cache.TryAdd("t4", new byte[1000]);
+
+        Assert.Equal(["t3", "t1", "t4"], cache.TrackIdsByRecency);
+    }
 }
