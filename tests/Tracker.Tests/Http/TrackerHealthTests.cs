@@ -50,6 +50,7 @@ public sealed class TrackerHealthTests(ITestOutputHelper output)
                 $"--Tracker:Redis=127.0.0.1:{port},connectTimeout=1000,syncTimeout=1000", $"--Tracker:RedisKeyPrefix={TestRedis.FreshPrefix()}");
             using (var ready = await tracker.Http.GetAsync("healthz/ready"))
                 Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            tracker.Errors.Expect("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService");
 
             var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             tracker.App.Services.GetRequiredService<IConnectionMultiplexer>().ConnectionFailed += (_, _) => lost.TrySetResult();
