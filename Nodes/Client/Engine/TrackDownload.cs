@@ -38,6 +38,7 @@ internal sealed class TrackDownload : IDisposable
     private readonly BehaviorSubject<bool> _serverReachable = new(true);
     private readonly TaskCompletionSource _complete = new();
     private readonly SerialDisposable _wake = new();
+    private readonly SerialDisposable _serverRest = new();
     private readonly IDisposable _availability;
     private DateTimeOffset _wakeAt = DateTimeOffset.MaxValue;
     private DateTimeOffset _serverRestsUntil = DateTimeOffset.MinValue;
@@ -176,7 +177,6 @@ internal sealed class TrackDownload : IDisposable
     private void WakeAtNextChange(DateTimeOffset now)
     {
         var next = _chunks.NextDeadline ?? DateTimeOffset.MaxValue;
-        if (_serverRestsUntil > now && _serverRestsUntil < next) next = _serverRestsUntil;
         foreach (var p in _peers.Values)
             if (p.BlockedUntil > now && p.BlockedUntil < next) next = p.BlockedUntil;
         if (next == DateTimeOffset.MaxValue || next == _wakeAt) return;
@@ -298,13 +298,11 @@ internal sealed class TrackDownload : IDisposable
         _serverRestsUntil = _s.Loop.Now + Backoff;
         _serverReachable.OnNext(false);
         // Once it may be asked again, the rules hear of it (and decide as if it were back).
-        _wake.Disposable = _s.Loop.Schedule(Backoff, () =>
+        _serverRest.Disposable = _s.Loop.Schedule(Backoff, () =>
         {
-            _wakeAt = DateTimeOffset.MaxValue;
             _serverReachable.OnNext(true);
             Pump();
         });
-        _wakeAt = _serverRestsUntil;
     }
 
     /// <summary>Keeps a verified chunk; false if it was here already (a duplicate from a late peer).</summary>
@@ -360,6 +358,7 @@ internal sealed class TrackDownload : IDisposable
         if (_stop.IsCancellationRequested) return;
         _availability.Dispose();
         _wake.Dispose();
+        _serverRest.Dispose();
         _stop.Cancel();
         _chunks.CancelAll();
         _complete.TrySetCanceled();
