@@ -89,4 +89,31 @@ public class FetchPlansTests
         Assert.Equal(FetchMode.PeersOnly, FetchPlan.Start.Next);
         Assert.Equal(FetchMode.Suspended, new FetchPlan(FetchMode.ServerOnly, true, true).Next);
     }
+
+    [Fact]
+    public void A_stutter_during_a_fallback_keeps_the_track_on_the_server_until_it_is_complete()
+    {
+        var m = new MarbleScheduler(Frame);
+        var level = m.Hot<BufferLevel>("^-a-b---c---d", new { a = Level(20), b = Level(8), c = Level(12), d = Complete(40) });
+        var stutters = m.Hot<Stutter>("^-----x", Stutters);
+        var server = m.Hot<bool>("^", Health);
+
+        // Without the stutter, 12 s at frame 8 would hand the track back to the peers (rule 3).
+        m.ExpectObservable(FetchPlans.Source(level, stutters, server, m)).ToBe(
+                                       "p---f-o-----p", Plans);
+        m.Flush();
+    }
+
+    [Fact]
+    public void After_a_stutter_the_track_comes_from_the_server_even_with_a_full_buffer_ahead()
+    {
+        var m = new MarbleScheduler(Frame);
+        var level = m.Hot<BufferLevel>("^-a---b", new { a = Level(20), b = Level(25) });
+        var stutters = m.Hot<Stutter>("^---x", Stutters);
+        var server = m.Hot<bool>("^", Health);
+
+        m.ExpectObservable(FetchPlans.Source(level, stutters, server, m)).ToBe(
+                                       "p---o", Plans);
+        m.Flush();
+    }
 }
