@@ -10,7 +10,7 @@ namespace Spotify.Rx.Client;
 /// client costs no thread of its own (hundreds of clients share the pool). Timers hand their work
 /// to the queue when due. In tests a <c>TestScheduler</c> takes this place.
 /// </summary>
-internal sealed class ClientLoop(Action<Exception> failed) : LocalScheduler
+internal sealed class ClientLoop(Action<Exception> failed) : LocalScheduler, ISchedulerPeriodic
 {
     // A turn runs at most this many items, then lets the other clients' loops have the pool.
     private const int Turn = 128;
@@ -32,6 +32,21 @@ internal sealed class ClientLoop(Action<Exception> failed) : LocalScheduler
         else work.Arm(due);
         return work;
     }
+
+    /// <summary>
+    /// One timer for the whole period (the clock's ticks): each due tick is queued once; a tick that
+    /// comes while the last one still waits in the queue is dropped rather than piled up.
+    /// </summary>
+    public IDisposable SchedulePeriodic<TState>(TState state, TimeSpan period, Func<TState, TState> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var work = new Periodic<TState>(this, state, action);
+        work.Start(period);
+        return work;
+    }
+
+    protected override object? GetService(Type serviceType) =>
+        serviceType == typeof(ISchedulerPeriodic) ? this : base.GetService(serviceType);
 
     private void Enqueue(IWork work)
     {
@@ -81,6 +96,33 @@ internal sealed class ClientLoop(Action<Exception> failed) : LocalScheduler
             if (Interlocked.Exchange(ref _cancelled, 1) != 0) return;
             _timer?.Dispose();
             _result.Dispose();
+        }
+    }
+
+    private sealed class Periodic<TState>(ClientLoop loop, TState state, Func<TState, TState> action) : IWork, IDisposable
+    {
+        private Timer? _timer;
+        private TState _state = state;
+        private int _queued;
+        private int _cancelled;
+
+        public void Start(TimeSpan period) =>
+            _timer = new Timer(static w => ((Periodic<TState>)w!).Due(), this, period, period);
+
+        private void Due()
+        {
+            if (Volatile.Read(ref _cancelled) == 0 && Interlocked.Exchange(ref _queued, 1) == 0) loop.Enqueue(this);
+        }
+
+        public void Run()
+        {
+            Volatile.Write(ref _queued, 0);
+            if (Volatile.Read(ref _cancelled) == 0) _state = action(_state);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _cancelled, 1) == 0) _timer?.Dispose();
         }
     }
 }

@@ -58,7 +58,7 @@ public sealed class ClientNode : IAsyncDisposable
         var log = logs.CreateLogger("Spotify.Rx.Client." + options.PeerId);
         // The engine's one loop. A virtual-time scheduler is a loop already (tests); anything else
         // (the live clock) gets a loop of its own that shares the thread pool with other clients.
-        IScheduler loop = scheduler is VirtualTimeSchedulerBase<DateTimeOffset, TimeSpan>
+        IScheduler loop = IsVirtualTime(scheduler)
             ? scheduler
             : new ClientLoop(e => log.LogError(e, "the client's loop: {Error}", e.Message));
 
@@ -93,6 +93,13 @@ public sealed class ClientNode : IAsyncDisposable
         log.LogInformation("client {Peer} up: overlay {Endpoint}, server {Server}, tracker {Tracker}, cache {Policy} {Bytes} bytes, speed {Speed}x",
             options.PeerId, overlay.Endpoint, options.ServerUrl, options.TrackerUrl, options.Cache, options.CacheBytes, options.Speed);
         return new ClientNode(s, parts);
+    }
+
+    private static bool IsVirtualTime(IScheduler scheduler)
+    {
+        for (var t = scheduler.GetType(); t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(VirtualTimeSchedulerBase<,>)) return true;
+        return false;
     }
 
     /// <summary>An engine over given transports, on a given loop (the engine's tests: virtual time, in-memory server and peers).</summary>
