@@ -8,6 +8,9 @@ public enum PlayerState
     Playing,
     Underrun,
     Ended,
+
+    /// <summary>The user paused: the playhead stands, downloading goes on; no underrun, no stutter.</summary>
+    Paused,
 }
 
 /// <summary>A playback position of one track, in audio time.</summary>

@@ -33,22 +33,6 @@ public static class ServerFallback
             .DistinctUntilChanged();
     }
 
-    /// <summary>
-    /// The fallback over one play of a track: <see cref="DataSource.Peers"/> at once, then as
-    /// <see cref="Source"/> decides from the first level that stands at 10 s or holds the track to its
-    /// end. A play starts at a level of 0 while rule 1's 15 s from the server are in flight; that level
-    /// has not *fallen* below 10 s, and a fallback judged on it would ask the server again for what the
-    /// start has in hand and keep the peers off the chunks after it. Emitted only when it changes.
-    /// </summary>
-    public static IObservable<DataSource> ForPlay(IObservable<BufferLevel> level, IScheduler scheduler)
-    {
-        ArgumentNullException.ThrowIfNull(level);
-        ArgumentNullException.ThrowIfNull(scheduler);
-        return Source(level.SkipWhile(l => Decide(l) == DataSource.Server), scheduler)
-            .StartWith(DataSource.Peers)
-            .DistinctUntilChanged();
-    }
-
     /// <summary>The decision for one buffer level, for callers that hold a level rather than a stream.</summary>
     public static DataSource Decide(BufferLevel level) =>
         !level.TrackComplete && level.Ahead < Threshold ? DataSource.Server : DataSource.Peers;

@@ -39,29 +39,4 @@ public static class StutterStop
             .StartWith(StutterMode.Normal)
             .DistinctUntilChanged();
     }
-
-    /// <summary>
-    /// Where the current track comes from once rules 3 and 4 are both applied: the server while
-    /// recovering from a stutter, whatever the level; otherwise as <see cref="ServerFallback"/>
-    /// decides. Emitted only when it changes, from the first level or stutter on.
-    /// </summary>
-    public static IObservable<DataSource> CurrentTrackSource(IObservable<Stutter> stutters, IObservable<BufferLevel> level, IScheduler scheduler)
-    {
-        ArgumentNullException.ThrowIfNull(stutters);
-        ArgumentNullException.ThrowIfNull(level);
-        ArgumentNullException.ThrowIfNull(scheduler);
-
-        // One fold over both inputs, so a level that ends a recovery is judged with that same level.
-        return stutters.Select(_ => (BufferLevel?)null)
-            .Merge(level.Select(l => (BufferLevel?)l))
-            .Scan(
-                (Mode: StutterMode.Normal, Level: (BufferLevel?)null),
-                (state, next) => next is { } current
-                    ? (current.TrackComplete ? StutterMode.Normal : state.Mode, current)
-                    : (StutterMode.Recovering, state.Level))
-            .Select(state => state.Mode == StutterMode.Recovering
-                ? DataSource.Server
-                : ServerFallback.Decide(state.Level!.Value))
-            .DistinctUntilChanged();
-    }
 }

@@ -50,6 +50,24 @@ public sealed class ChunkScheduler
         return c;
     }
 
+    /// <summary>
+    /// The next moment a peer's request becomes late (and so a new decision is due), or null when
+    /// no peer request will: the engine wakes up then instead of polling. A request already late
+    /// was judged at the decision that followed its deadline.
+    /// </summary>
+    public DateTimeOffset? NextDeadline
+    {
+        get
+        {
+            var now = _clock.Now;
+            DateTimeOffset? soonest = null;
+            foreach (var list in _inFlight.Values)
+                foreach (var r in list)
+                    if (r.Peer is not null && r.Deadline > now && (soonest is null || r.Deadline < soonest)) soonest = r.Deadline;
+            return soonest;
+        }
+    }
+
     /// <summary>How many chunks are asked of <paramref name="peer"/> (null: the server) and not yet arrived.</summary>
     public int InFlightTo(string? peer) => _inFlight.Values.Sum(list => list.Count(r => r.Peer == peer));
 
@@ -138,8 +156,13 @@ public sealed class ChunkScheduler
                     ServerRun(Range(start, end), int.MaxValue, includePeerRequests: true, decided);
                 }
                 break;
+            case FetchMode.PeersOnly:
+                PickFromPeers(playhead, peers, serverIdle, decided, serverAllowed: false);
+                break;
+            case FetchMode.Suspended:
+                break;
             default:
-                PickFromPeers(playhead, peers, serverIdle, decided);
+                PickFromPeers(playhead, peers, serverIdle, decided, serverAllowed: true);
                 break;
         }
 
@@ -148,7 +171,7 @@ public sealed class ChunkScheduler
         return decided;
     }
 
-    private void PickFromPeers(int playhead, IReadOnlyList<PeerSource> peers, bool serverIdle, List<ChunkAssignment> decided)
+    private void PickFromPeers(int playhead, IReadOnlyList<PeerSource> peers, bool serverIdle, List<ChunkAssignment> decided, bool serverAllowed)
     {
         var sources = ChooseSources(peers);
         var load = sources.ToDictionary(p => p.PeerId, p => InFlightTo(p.PeerId));
@@ -162,7 +185,7 @@ public sealed class ChunkScheduler
             var requests = _inFlight[chunk];
             if (requests.Any(r => r.Peer is null || r.Deadline > now)) continue;
             var urgent = InWindow(chunk, playhead, urgentEnd);
-            if (urgent && serverIdle)
+            if (urgent && serverIdle && serverAllowed)
             {
                 decided.Add(ChunkAssignment.Server(chunk, retry: true));
             }
@@ -180,7 +203,12 @@ public sealed class ChunkScheduler
         {
             // Nobody to ask yet (random-access start, or no peer has the track): the server, but
             // never beyond 15 s ahead, so the peers found meanwhile still carry the rest.
-            if (serverIdle) ServerRun(Range(playhead, horizonEnd), int.MaxValue, includePeerRequests: false, decided);
+            if (!serverAllowed || !serverIdle) return;
+            ServerRun(Range(playhead, horizonEnd), int.MaxValue, includePeerRequests: false, decided);
+            // Once the playhead's 15 s are here, the part before a random-access start follows, so the
+            // play leaves a whole track that the cache keeps and the overlay serves.
+            if (decided.Count == 0 && ContiguousEnd(playhead) >= horizonEnd)
+                ServerRun(Range(0, playhead), Options.MaxServerRun, includePeerRequests: false, decided);
             return;
         }
 

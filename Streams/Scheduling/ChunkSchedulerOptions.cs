@@ -1,3 +1,5 @@
+using Spotify.Rx.Streams.Rules;
+
 namespace Spotify.Rx.Streams.Scheduling;
 
 /// <summary>The limits the chunk scheduler works under; defaults are docs/ARCHITECTURE.md's numbers.</summary>
@@ -10,10 +12,10 @@ public sealed record ChunkSchedulerOptions
     public int PipelinePerPeer { get; init; } = 4;
 
     /// <summary>Rule 2: while peers serve the track, the server is never asked beyond this much audio ahead.</summary>
-    public TimeSpan ServerHorizon { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan ServerHorizon { get; init; } = RandomAccessStart.ServerWindow;
 
     /// <summary>Rule 3: how much the server is asked for after the contiguous data when the buffer falls low.</summary>
-    public TimeSpan FallbackWindow { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan FallbackWindow { get; init; } = ServerFallback.FetchLength;
 
     /// <summary>A chunk this close to the playhead, held up by a slow peer, is asked of the server.</summary>
     public TimeSpan UrgentHorizon { get; init; } = TimeSpan.FromSeconds(5);

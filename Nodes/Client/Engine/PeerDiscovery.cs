@@ -1,15 +1,18 @@
 using System.Net;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
-using Spotify.Rx.Wire.Overlay;
+using Spotify.Rx.Streams;
 
 namespace Spotify.Rx.Client;
 
 /// <summary>
 /// Finds peers that have a track, both ways at once (rule 1): the tracker (up to 10 peers) and a
-/// SEARCH through the overlay neighbours (two hops). Each peer found is connected and handed to
-/// the download. The tracker is asked again now and then while the track is incomplete, so a
-/// peer that cached it meanwhile is found; a tracker that is down leaves the neighbours.
+/// SEARCH through the overlay neighbours (two hops). Each peer found is connected and announced on
+/// the loop as a <see cref="PeerChange"/>, the input of the track's peer availability. The tracker is
+/// asked again now and then while the track is incomplete, so a peer that cached it meanwhile is
+/// found; a tracker that is down leaves the neighbours.
 /// </summary>
 internal static class PeerDiscovery
 {
@@ -17,47 +20,53 @@ internal static class PeerDiscovery
 
     public static IDisposable Start(TrackDownload download, ClientServices s, bool askTracker = true, bool searchNeighbours = true)
     {
-        var ct = download.Stopping;
-        var fromOverlay = searchNeighbours
-            ? s.Overlay.Search(download.TrackId).Subscribe(have => _ = ConnectAsync(download, s, have.PeerId, have.Endpoint, $"search ({have.Hops} hop{(have.Hops == 1 ? "" : "s")})"))
-            : System.Reactive.Disposables.Disposable.Empty;
-        var fromTracker = askTracker
-            ? Observable.Timer(TimeSpan.Zero, TrackerAgain, s.Scheduler)
-                .TakeWhile(_ => !download.IsComplete && !ct.IsCancellationRequested)
-                .Select(tick => Observable.FromAsync(async token =>
-                {
-                    try
-                    {
-                        var list = await s.Tracker.PeersAsync(download.TrackId, token);
-                        foreach (var peer in list.Peers)
-                            if (IPEndPoint.TryParse(peer.Endpoint, out var endpoint))
-                                _ = ConnectAsync(download, s, peer.PeerId, endpoint, "tracker");
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        s.Log.LogWarning("tracker lookup of {Track} failed: {Error}", download.TrackId, e.Message);
-                    }
-                }))
-                .Concat()
-                .Subscribe(_ => { }, e => s.Log.LogDebug("tracker lookups ended: {Error}", e.Message))
-            : System.Reactive.Disposables.Disposable.Empty;
-        return new System.Reactive.Disposables.CompositeDisposable(fromOverlay, fromTracker);
+        var found = new CompositeDisposable();
+        if (searchNeighbours)
+            found.Add(s.Overlay.Search(download.TrackId).Subscribe(
+                have => s.Loop.Schedule(() => Connect(download, s, have.PeerId, have.Endpoint, $"search ({have.Hops} hop{(have.Hops == 1 ? "" : "s")})")),
+                e => s.Log.LogDebug("search for {Track} ended: {Error}", download.TrackId, e.Message)));
+        if (askTracker)
+            found.Add(Observable.Timer(TimeSpan.Zero, TrackerAgain, s.Loop)
+                .TakeWhile(_ => !download.IsComplete && !download.Stopping.IsCancellationRequested)
+                .Subscribe(_ => AskTracker(download, s)));
+        return found;
     }
 
-    private static async Task ConnectAsync(TrackDownload download, ClientServices s, string peerId, IPEndPoint endpoint, string via)
+    private static void AskTracker(TrackDownload download, ClientServices s)
+    {
+        Task<IReadOnlyList<(string PeerId, string Endpoint)>> asking;
+        try { asking = s.Tracker.PeersAsync(download.TrackId, download.Stopping); }
+        catch (Exception e) { asking = Task.FromException<IReadOnlyList<(string, string)>>(e); }
+        asking.Then(s.Loop, t =>
+        {
+            if (!t.IsCompletedSuccessfully)
+            {
+                // A failed lookup is worth a warning (a user sees why no peers come); a cancelled one is a track change.
+                if (!t.IsCanceled) s.Log.LogWarning("tracker lookup of {Track} failed: {Error}", download.TrackId, t.Exception?.InnerException?.Message);
+                return;
+            }
+            foreach (var (peerId, endpoint) in t.Result)
+                if (IPEndPoint.TryParse(endpoint, out var at)) Connect(download, s, peerId, at, "tracker");
+        });
+    }
+
+    private static void Connect(TrackDownload download, ClientServices s, string peerId, IPEndPoint endpoint, string via)
     {
         if (peerId == s.Overlay.PeerId || download.Stopping.IsCancellationRequested) return;
-        try
+        Task<string> connecting;
+        try { connecting = s.Overlay.IsConnected(peerId) ? Task.FromResult(peerId) : s.Overlay.ConnectAsync(endpoint, download.Stopping); }
+        catch (Exception e) { connecting = Task.FromException<string>(e); }
+        connecting.Then(s.Loop, t =>
         {
-            var connected = s.Overlay.IsConnected(peerId) ? peerId : await s.Overlay.ConnectAsync(endpoint, download.Stopping);
-            if (download.AddPeer(connected)) s.Events.Add("peers", $"{download.TrackId}: first peer {connected} from the {via}");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            s.Log.LogDebug("could not connect to {Peer} at {Endpoint}: {Error}", peerId, endpoint, e.Message);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+            if (!t.IsCompletedSuccessfully)
+            {
+                if (!t.IsCanceled) s.Log.LogDebug("could not connect to {Peer} at {Endpoint}: {Error}", peerId, endpoint, t.Exception?.InnerException?.Message);
+                return;
+            }
+            if (download.Stopping.IsCancellationRequested) return;
+            var first = download.KnownPeers == 0;
+            s.PeerChanges.OnNext(PeerChange.Found(download.TrackId, t.Result));
+            if (first && download.KnownPeers > 0) s.Events.Add(new FirstPeerFound(s.Loop.Now, download.TrackId, t.Result, via));
+        });
     }
 }

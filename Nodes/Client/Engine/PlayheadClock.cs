@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Spotify.Rx.Streams;
@@ -6,128 +7,92 @@ using Spotify.Rx.Streams;
 namespace Spotify.Rx.Client;
 
 /// <summary>
-/// The player's clock for one track: audio time advancing at the speed factor from the moment
-/// playback starts, never past the audio that is buffered (so an underrun stops it exactly
-/// where the data ran out), paused and resumed by the underrun rule. Time comes from the scheduler.
+/// The player's clock for one track, on the client's loop: audio time advancing at the speed
+/// factor from the moment playback starts, never past the audio that is buffered (so an underrun
+/// stops it exactly where the data ran out), paused and resumed by the underrun rule or the user.
+/// It ticks only while playing; time comes from the loop.
 /// </summary>
 internal sealed class PlayheadClock : IDisposable
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+    /// <summary>How often a playing clock tells its position (real time).</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
 
-    private readonly object _gate = new();
     private readonly string _trackId;
     private readonly TimeSpan _duration;
     private readonly double _speed;
-    private readonly IScheduler _scheduler;
+    private readonly IScheduler _loop;
     private readonly Func<TimeSpan, TimeSpan> _playableUntil;
     private readonly BehaviorSubject<PlaybackPosition> _positions;
-    private readonly IDisposable _ticks;
-    private readonly object _publish = new();
+    private readonly SerialDisposable _ticks = new();
     private DateTimeOffset _last;
-    private PlaybackPosition _current;
-    private long _version;
-    private bool _held;
+    private bool _userPaused;
 
-    public PlayheadClock(string trackId, TimeSpan duration, TimeSpan start, double speed, IScheduler scheduler, Func<TimeSpan, TimeSpan> playableUntil)
+    public PlayheadClock(string trackId, TimeSpan duration, TimeSpan start, double speed, IScheduler loop, Func<TimeSpan, TimeSpan> playableUntil)
     {
         _trackId = trackId;
         _duration = duration;
         _speed = speed;
-        _scheduler = scheduler;
+        _loop = loop;
         _playableUntil = playableUntil;
-        _current = new PlaybackPosition(trackId, start, PlayerState.Buffering);
-        _positions = new BehaviorSubject<PlaybackPosition>(_current);
-        _ticks = Observable.Interval(Tick, scheduler).Subscribe(_ => Advance());
+        _positions = new BehaviorSubject<PlaybackPosition>(new PlaybackPosition(trackId, start, PlayerState.Buffering));
     }
 
     /// <summary>The current position at once, then on every tick and every change of state.</summary>
     public IObservable<PlaybackPosition> Positions => _positions.AsObservable();
 
-    public PlaybackPosition Current { get { lock (_gate) return _current; } }
+    /// <summary>The position now; other threads may read it (a snapshot of an immutable value).</summary>
+    public PlaybackPosition Current => _positions.Value;
 
-    public void Start(TimeSpan at) => Set(at, PlayerState.Playing);
+    public void Start(TimeSpan at) => Set(at, _userPaused ? PlayerState.Paused : PlayerState.Playing);
 
     public void Pause(TimeSpan at) => Set(at, PlayerState.Underrun);
 
-    public void Resume(TimeSpan at) => Set(at, PlayerState.Playing);
+    public void Resume(TimeSpan at) => Set(at, _userPaused ? PlayerState.Paused : PlayerState.Playing);
 
-    /// <summary>
-    /// A user pause: the playhead stands still (the state stays what it was, so no rule takes it for an
-    /// underrun) until <see cref="Release"/>; the download goes on meanwhile.
-    /// </summary>
-    public void Hold()
+    /// <summary>The user's pause: the playhead stands where it is (an underrun in progress stays one).</summary>
+    public void UserPause()
     {
-        lock (_gate)
-        {
-            _held = true;
-            _version++;
-        }
+        if (_userPaused) return;
+        _userPaused = true;
+        var now = Advanced();
+        if (now.State == PlayerState.Playing) Set(now.Position, PlayerState.Paused);
     }
 
-    public void Release()
+    public void UserResume()
     {
-        lock (_gate)
-        {
-            if (!_held) return;
-            _held = false;
-            // The time held is not played: the playhead moves on from the moment of release.
-            _last = _scheduler.Now;
-            _version++;
-        }
+        if (!_userPaused) return;
+        _userPaused = false;
+        if (Current.State == PlayerState.Paused) Set(Current.Position, PlayerState.Playing);
     }
 
     private void Set(TimeSpan at, PlayerState state)
     {
-        PlaybackPosition next;
-        lock (_gate)
-        {
-            if (_current.State == PlayerState.Ended) return;
-            _last = _scheduler.Now;
-            _current = next = new PlaybackPosition(_trackId, at, state);
-            _version++;
-        }
-        Publish(next);
+        if (Current.State == PlayerState.Ended) return;
+        _last = _loop.Now;
+        _ticks.Disposable = state == PlayerState.Playing
+            ? Observable.Interval(Tick, _loop).Subscribe(_ => Publish(Advanced()))
+            : null;
+        Publish(new PlaybackPosition(_trackId, at, state));
     }
 
-    // Observers run outside the clock's lock (the rules react to positions by calling back in),
-    // but one at a time and in the order the positions were made.
+    /// <summary>Where a playing clock is now: moved on by the time passed, never past playable audio.</summary>
+    private PlaybackPosition Advanced()
+    {
+        var seen = Current;
+        if (seen.State != PlayerState.Playing) return seen;
+        var now = _loop.Now;
+        var wanted = seen.Position + TimeSpan.FromTicks((long)((now - _last).Ticks * _speed));
+        _last = now;
+        var position = Min(wanted, Min(_playableUntil(seen.Position), _duration));
+        return new PlaybackPosition(_trackId, position, position >= _duration ? PlayerState.Ended : PlayerState.Playing);
+    }
+
     private void Publish(PlaybackPosition position)
     {
-        lock (_publish)
-        {
-            _positions.OnNext(position);
-            if (position.State == PlayerState.Ended) _positions.OnCompleted();
-        }
-    }
-
-    private void Advance()
-    {
-        PlaybackPosition seen;
-        long version;
-        lock (_gate) (seen, version) = (_current, _version);
-        // The download is asked outside the clock's lock: no lock is held while calling out.
-        var buffered = seen.State == PlayerState.Playing ? _playableUntil(seen.Position) : seen.Position;
-        PlaybackPosition next;
-        lock (_gate)
-        {
-            // A Start/Pause/Resume that came in meanwhile wins; this tick is then skipped.
-            if (version == _version && seen.State == PlayerState.Playing && _held)
-            {
-                _last = _scheduler.Now;
-            }
-            else if (version == _version && seen.State == PlayerState.Playing)
-            {
-                var now = _scheduler.Now;
-                var wanted = seen.Position + TimeSpan.FromTicks((long)((now - _last).Ticks * _speed));
-                _last = now;
-                var position = Min(wanted, Min(buffered, _duration));
-                var state = position >= _duration ? PlayerState.Ended : PlayerState.Playing;
-                _current = new PlaybackPosition(_trackId, position, state);
-                _version++;
-            }
-            next = _current;
-        }
-        Publish(next);
+        _positions.OnNext(position);
+        if (position.State != PlayerState.Ended) return;
+        _ticks.Disposable = null;
+        _positions.OnCompleted();
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
@@ -135,6 +100,6 @@ internal sealed class PlayheadClock : IDisposable
     public void Dispose()
     {
         _ticks.Dispose();
-        lock (_publish) _positions.OnCompleted();
+        _positions.OnCompleted();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -7,51 +8,48 @@ namespace Spotify.Rx.Client;
 
 /// <summary>
 /// The last things the rules did (fallback, prefetch, stutter, pause ...), for the live view and
-/// the log, and as an observable so tests can wait for a rule to fire in the running system.
+/// the log, and as an observable so tests and views can match the rule that fired by its type.
 /// </summary>
 public sealed class RuleEvents
 {
     private const int Kept = 8;
-    private readonly object _gate = new();
-    private readonly LinkedList<string> _recent = new();
     private readonly Subject<RuleEvent> _events = new();
-    private readonly IScheduler _clock;
+    private readonly IScheduler _loop;
     private readonly ILogger _log;
+    private ImmutableQueue<string> _recent = ImmutableQueue<string>.Empty;
 
-    public RuleEvents(IScheduler clock, ILogger log)
+    public RuleEvents(IScheduler loop, ILogger log)
     {
-        _clock = clock;
+        _loop = loop;
         _log = log;
     }
 
     /// <summary>
-    /// Every event, delivered off the thread that raised it: rules fire inside the playback
-    /// pipeline, and a watcher must never run (or block) inside it.
+    /// Every event, delivered off the client's loop: a watcher must never run (or block) inside it.
     /// </summary>
     public IObservable<RuleEvent> All => _events.ObserveOn(TaskPoolScheduler.Default);
 
-    public IReadOnlyList<string> Recent { get { lock (_gate) return _recent.ToArray(); } }
+    /// <summary>Every event on the client's loop, in order: for the engine's own tests on virtual time.</summary>
+    internal IObservable<RuleEvent> OnLoop => _events.AsObservable();
 
-    /// <summary>
-    /// Records a rule firing; <paramref name="data"/> is the rule's own decision when there is one
-    /// (e.g. a <c>PrefetchStep</c> with the time left it was decided on), for watchers that check
-    /// what the rule saw rather than when its effect was noticed.
-    /// </summary>
-    public void Add(string kind, string detail, object? data = null)
+    public IReadOnlyList<string> Recent => Volatile.Read(ref _recent).ToArray();
+
+    /// <summary>Records a rule firing. Safe from any thread: the event is published on the loop, in order.</summary>
+    public void Add(RuleEvent e)
     {
-        var e = new RuleEvent(_clock.Now, kind, detail, data);
-        lock (_gate)
+        ArgumentNullException.ThrowIfNull(e);
+        ImmutableInterlocked.Update(ref _recent, q =>
         {
-            _recent.AddLast($"{e.At:HH:mm:ss.f} {kind}: {detail}");
-            while (_recent.Count > Kept) _recent.RemoveFirst();
-        }
-        lock (_events) _events.OnNext(e);
-        _log.LogInformation("{Kind}: {Detail}", kind, detail);
+            q = q.Enqueue($"{e.At:HH:mm:ss.f} {e.Text}");
+            while (q.Count() > Kept) q = q.Dequeue();
+            return q;
+        });
+        _log.LogInformation("{Kind}: {Detail}", e.Kind, e.Detail);
+        _loop.Schedule(() => _events.OnNext(e));
     }
-}
 
-/// <summary>
-/// One rule firing: <see cref="Kind"/> is a short word (fallback, prefetch, stutter, pause, resume ...);
-/// <see cref="Data"/> the decision that fired, where the rule has one.
-/// </summary>
-public sealed record RuleEvent(DateTimeOffset At, string Kind, string Detail, object? Data = null);
+    /// <summary>A happening outside the rules (the cache, the sound), by kind and text.</summary>
+    public void Add(string kind, string detail) => Add(new Notice(_loop.Now, kind, detail));
+
+    internal DateTimeOffset Now => _loop.Now;
+}

@@ -1,4 +1,3 @@
-using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
@@ -12,9 +11,11 @@ using Spotify.Rx.Streams.Scheduling;
 namespace Spotify.Rx.Client;
 
 /// <summary>
-/// One play of one track: the player's clock and the download, joined by the rules. Each rule
-/// acts through its combinator from Streams/Rules — random-access start (rule 1), server fallback
-/// (3), stutter stop (4), underrun pause (5) — and this class only carries out what they decide.
+/// One play of one track, on the client's loop: the player's clock and the download, joined by the
+/// rules. Each rule decides in its combinator from Streams/Rules — random-access start (rule 1),
+/// where the bytes come from (<see cref="FetchPlans"/>: rules 3, 4 and the server down), underrun
+/// pause (5) — and this class only carries out what they emit. The rules' outputs that move the
+/// clock are queued on the loop, so no decision is carried out inside the stream that made it.
 /// </summary>
 internal sealed class TrackPlayback : IDisposable
 {
@@ -23,15 +24,16 @@ internal sealed class TrackPlayback : IDisposable
     private readonly PlayItem _item;
     private readonly PlayheadClock _clock;
     private readonly BehaviorSubject<BufferLevel> _level;
+    private readonly BehaviorSubject<FetchPlan> _plan = new(FetchPlan.Start);
     private readonly CompositeDisposable _rules = new();
-    private readonly EventLoopScheduler _loop = new(start => new Thread(start) { IsBackground = true, Name = "playback" });
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ended = new();
     private readonly DateTimeOffset _asked;
     private readonly bool _fromCache;
     private TimeSpan? _firstAudio;
     private IDisposable? _uploadsStopped;
     private int _pauses, _stutters;
-    private FetchMode _mode = FetchMode.Peers;
+    private bool _stoodAtThreshold;
+    private bool _disposed;
 
     public TrackPlayback(PlayItem item, TrackDownload download, ClientServices s)
     {
@@ -39,14 +41,13 @@ internal sealed class TrackPlayback : IDisposable
         _item = item;
         _download = download;
         _fromCache = download.CacheBytes > 0;
-        _asked = s.Scheduler.Now;
+        _asked = s.Loop.Now;
         var duration = download.Manifest.Duration;
         var start = item.StartAt < TimeSpan.Zero ? TimeSpan.Zero : item.StartAt > duration ? duration : item.StartAt;
         Start = start;
-        _clock = new PlayheadClock(item.TrackId, duration, start, s.Speed, s.Scheduler, download.PlayableUntil);
+        _clock = new PlayheadClock(item.TrackId, duration, start, s.Speed, s.Loop, download.PlayableUntil);
         // The level the track starts with (a prefetch or the cache may have brought some), never a made-up zero.
-        var playable = download.PlayableUntil(start);
-        _level = new BehaviorSubject<BufferLevel>(new BufferLevel(playable - start, playable >= duration));
+        _level = new BehaviorSubject<BufferLevel>(LevelAt(start));
         download.Playhead = start;
     }
 
@@ -55,76 +56,97 @@ internal sealed class TrackPlayback : IDisposable
     public PlaybackPosition Position => _clock.Current;
     public BufferLevel Level => _level.Value;
     public IObservable<PlaybackPosition> Positions => _clock.Positions;
+    public TrackDownload Download => _download;
     public long ServerBytes => _download.ServerBytes;
     public long PeerBytes => _download.PeerBytes;
     public long CacheBytes => _download.CacheBytes;
 
-    public DataSource Source => _fromCache ? DataSource.Cache
-        : _mode != FetchMode.Peers || _download.KnownPeers == 0 ? DataSource.Server : DataSource.Peers;
+    /// <summary>The plan of this play (rules 3 and 4): the playlist applies its prefetch part to the next track.</summary>
+    public IObservable<FetchPlan> Plans => _plan.AsObservable();
 
-    /// <summary>Wires the rules and plays until the track ends or <paramref name="ct"/> (a track change) stops it.</summary>
-    public async Task<PlayReport> RunAsync(CancellationToken ct)
+    public DataSource Source => _fromCache ? DataSource.Cache
+        : _plan.Value.Current != FetchMode.Peers || _download.KnownPeers == 0 ? DataSource.Server : DataSource.Peers;
+
+    /// <summary>Completes on the loop when the track has played to its end.</summary>
+    public Task Ended => _ended.Task;
+
+    /// <summary>Wires the rules (on the loop); the play then runs until its end or until disposed (a track change).</summary>
+    public void Begin()
     {
-        // Every input of the rules (the clock's positions, the download's arrivals) is moved onto this
-        // play's one event loop before it meets another: the pipeline then runs on one thread and takes
-        // no lock of its own while calling out. Two Synchronize gates around a Merge (the earlier design)
-        // took the gate and Merge's lock in opposite orders on the two inputs and deadlocked (docs/CLIENT.md).
-        var positions = _clock.Positions.ObserveOn(_loop).Publish();
+        var positions = _clock.Positions;
         var level = _level.AsObservable();
 
-        // Rule 5: pause exactly where the data ran out, resume there. Subscribed before the level is
-        // derived from the same positions, so each position reaches the rule before the level computed
-        // from it: the other order paired a level of 0 (at the end of the data) with the position before
-        // it, paused there, found data there, resumed at once and ran into the end again, a pause and a
-        // stutter on every clock tick of a stall.
-        _rules.Add(UnderrunPause.Source(positions, level, _s.Scheduler).ObserveOn(_s.Scheduler).Subscribe(OnCommand));
-
-        var contiguousEnd = positions.Select(_ => Unit.Default).Merge(_download.Progress.ObserveOn(_loop))
-            .Select(_ => _download.PlayableUntil(_clock.Current.Position));
-        _rules.Add(BufferLevels.Source(positions.Select(p => p.Position), contiguousEnd, _download.Manifest.Duration)
-            .Subscribe(_level.OnNext));
+        // Rule 5 hears each position before the level made from it (subscribed first): judged as
+        // (old position, new level) it paused a tick before the data's end, found data there and
+        // resumed, a pause and a stutter on every tick of a stall.
+        _rules.Add(UnderrunPause.Source(positions, level, _s.Loop).Subscribe(c => _s.Loop.Schedule(() => OnCommand(c))));
+        _rules.Add(positions.Subscribe(p =>
+        {
+            _download.Playhead = p.Position;
+            Measure();
+        }, () => _s.Loop.Schedule(() => _ended.TrySetResult())));
+        _rules.Add(_download.Progress.Subscribe(_ => Measure()));
         var stutters = Stutters.Source(positions).Publish();
 
         // Rule 1: the three fetches at once, then playback from the first decodable packet.
         var requests = new BehaviorSubject<PlayRequest>(new PlayRequest(TrackId, Start));
-        _rules.Add(RandomAccessStart.Source(requests, level, _s.Scheduler).ObserveOn(_s.Scheduler).Subscribe(OnStartStep));
+        _rules.Add(RandomAccessStart.Source(requests, level, _s.Loop).Subscribe(step => _s.Loop.Schedule(() => OnStartStep(step))));
 
-        // Rules 3 and 4 decide where the current track comes from. Rule 3 is about a level that *falls*
-        // below 10 s: judged from a start's 0 the fallback fired at once, asked the server again when
-        // rule 1's 15 s landed and kept the peers off the chunks after them (docs/CLIENT.md, "Peer
-        // share"); ServerFallback.ForPlay judges the level from the moment it first stands at 10 s.
-        _rules.Add(level.FirstAsync(l => ServerFallback.Decide(l) == DataSource.Peers).Where(l => !l.TrackComplete)
-            .ObserveOn(_s.Scheduler)
-            .Subscribe(l => _s.Events.Add("peers", $"{TrackId} start buffered to {l.Ahead.TotalSeconds:0.0}s: peers resume for the rest", l), _ => { }));
-        _rules.Add(ServerFallback.ForPlay(level, _s.Scheduler)
-            .CombineLatest(StutterStop.Source(stutters, level, _s.Scheduler), (source, stutter) => (source, stutter))
-            .ObserveOn(_s.Scheduler)
-            .Subscribe(d => OnSourceDecision(d.source, d.stutter)));
-
-        _rules.Add(stutters.ObserveOn(_s.Scheduler).Subscribe(st =>
+        // Rules 3 and 4 and the server's health: one plan, carried out as it changes.
+        _rules.Add(FetchPlans.Source(level, stutters, _download.ServerReachable, _s.Loop).Subscribe(OnPlan));
+        _rules.Add(level.Subscribe(OnLevel));
+        _rules.Add(stutters.Subscribe(st =>
         {
-            Interlocked.Increment(ref _stutters);
-            _s.Events.Add("stutter", $"{TrackId} at {st.Position.TotalSeconds:0.0}s: uploads stopped, server only", st);
+            _stutters++;
+            _s.Events.Add(new Stuttered(_s.Loop.Now, st));
         }));
-        _rules.Add(positions.Subscribe(p => _download.Playhead = p.Position, () => _ended.TrySetResult()));
         _rules.Add(stutters.Connect());
-        _rules.Add(positions.Connect());
+    }
 
-        using (ct.Register(() => _ended.TrySetResult()))
-            await _ended.Task;
+    public void UserPause()
+    {
+        _clock.UserPause();
+        _s.Events.Add(new UserPaused(_s.Loop.Now, TrackId, _clock.Current.Position, true));
+    }
 
-        var audioFirst = _firstAudio ?? _s.Scheduler.Now - _asked;
-        return new PlayReport(_s.Overlay.PeerId, TrackId, Start, audioFirst, _pauses, _stutters,
+    public void UserResume()
+    {
+        _clock.UserResume();
+        _s.Events.Add(new UserPaused(_s.Loop.Now, TrackId, _clock.Current.Position, false));
+    }
+
+    public PlayReport Report() =>
+        new(_s.Overlay.PeerId, TrackId, Start, _firstAudio ?? _s.Loop.Now - _asked, _pauses, _stutters,
             _download.ServerBytes, _download.PeerBytes, _download.CacheBytes, Start > TimeSpan.Zero);
+
+    private BufferLevel LevelAt(TimeSpan position)
+    {
+        var playable = _download.PlayableUntil(position);
+        return new BufferLevel(playable - position, playable >= _download.Manifest.Duration);
+    }
+
+    private void Measure()
+    {
+        var now = LevelAt(_clock.Current.Position);
+        if (now != _level.Value) _level.OnNext(now);
+    }
+
+    private void OnLevel(BufferLevel l)
+    {
+        // The moment rule 3 starts judging this play: its start has stood at 10 s.
+        if (_stoodAtThreshold || ServerFallback.Decide(l) != DataSource.Peers) return;
+        _stoodAtThreshold = true;
+        if (!l.TrackComplete) _s.Events.Add(new PeersResumed(_s.Loop.Now, TrackId, l, AfterStart: true));
     }
 
     private void OnStartStep(StartStep step)
     {
+        if (_disposed) return;
         switch (step)
         {
             // A play of a cached track starts from the cache: nothing to fetch, nobody to ask.
             case FetchFromServer f when !_download.IsComplete:
-                _s.Events.Add("start", $"{TrackId} at {f.From.TotalSeconds:0.0}s: server asked for {f.Length.TotalSeconds:0}s");
+                _s.Events.Add(new StartRequested(_s.Loop.Now, TrackId, f.From, f.Length));
                 _download.FetchFromServer(f.From, f.Length);
                 break;
             case AskTracker when !_download.IsComplete:
@@ -134,70 +156,64 @@ internal sealed class TrackPlayback : IDisposable
                 _rules.Add(PeerDiscovery.Start(_download, _s, askTracker: false, searchNeighbours: true));
                 break;
             case StartPlayback p:
-                _firstAudio = _s.Scheduler.Now - _asked;
-                _s.Events.Add("play", $"{TrackId} from {p.Position.TotalSeconds:0.0}s after {_firstAudio.Value.TotalMilliseconds:0} ms{(_fromCache ? " (cache)" : "")}");
+                _firstAudio = _s.Loop.Now - _asked;
+                _s.Events.Add(new PlaybackStarted(_s.Loop.Now, TrackId, p.Position, _firstAudio.Value, _fromCache));
                 _clock.Start(p.Position);
                 break;
         }
     }
 
-    private void OnSourceDecision(DataSource fallback, StutterMode stutter)
+    private void OnPlan(FetchPlan plan)
     {
-        var mode = stutter == StutterMode.Recovering ? FetchMode.ServerOnly
-            : fallback == DataSource.Server ? FetchMode.ServerFallback
-            : FetchMode.Peers;
-        if (stutter == StutterMode.Recovering)
+        var before = _plan.Value;
+        if (plan.UploadsStopped && _uploadsStopped is null)
         {
-            if (_uploadsStopped is null)
-            {
-                _uploadsStopped = _s.Servable.StopUploads();
-                _s.Events.Add("uploads", $"{TrackId} stuttered: all uploads stopped until it is fully buffered");
-            }
+            _uploadsStopped = _s.Servable.StopUploads();
+            _s.Events.Add(new UploadsStopped(_s.Loop.Now, TrackId));
         }
-        else if (_uploadsStopped is not null)
+        else if (!plan.UploadsStopped && _uploadsStopped is not null)
         {
             _uploadsStopped.Dispose();
             _uploadsStopped = null;
-            _s.Events.Add("uploads", $"{TrackId} fully buffered: uploads resume");
+            _s.Events.Add(new UploadsResumed(_s.Loop.Now, TrackId));
         }
-        if (mode == _mode) return;
-        var before = _mode;
-        _mode = mode;
         if (!_download.IsComplete)
         {
-            if (mode == FetchMode.ServerFallback) _s.Events.Add("fallback", $"{TrackId} below 10 s of buffer: next 15 s from the server");
-            else if (mode == FetchMode.Peers && before == FetchMode.ServerFallback) _s.Events.Add("peers", $"{TrackId} back at 10 s: peers resume");
+            if (plan.Current == FetchMode.ServerFallback && before.Current != FetchMode.ServerFallback)
+                _s.Events.Add(new FallbackStarted(_s.Loop.Now, TrackId, _level.Value));
+            else if (plan.Current == FetchMode.Peers && before.Current == FetchMode.ServerFallback)
+                _s.Events.Add(new PeersResumed(_s.Loop.Now, TrackId, _level.Value, AfterStart: false));
         }
-        _download.Mode = mode;
+        _download.Mode = plan.Current;
+        _plan.OnNext(plan);
     }
 
     private void OnCommand(PlaybackCommand command)
     {
+        if (_disposed) return;
         switch (command)
         {
             case Pause p:
-                Interlocked.Increment(ref _pauses);
-                _s.Events.Add("pause", $"{TrackId} underrun at {p.At.TotalSeconds:0.00}s (pause {p.Number})", p);
+                _pauses++;
+                _s.Events.Add(new UnderrunPaused(_s.Loop.Now, p));
                 _clock.Pause(p.At);
                 break;
             case Resume r:
-                _s.Events.Add("resume", $"{TrackId} from {r.At.TotalSeconds:0.00}s after {r.Stalled.TotalMilliseconds:0} ms", r);
+                _s.Events.Add(new UnderrunResumed(_s.Loop.Now, r));
                 _clock.Resume(r.At);
                 break;
         }
     }
 
-    /// <summary>A user pause of this play (<see cref="ClientNode.Pause"/>): the clock holds, the download goes on.</summary>
-    public void Hold() => _clock.Hold();
-
-    public void Release() => _clock.Release();
-
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _rules.Dispose();
         _uploadsStopped?.Dispose();
+        _uploadsStopped = null;
         _clock.Dispose();
-        _loop.Dispose();
+        _plan.OnCompleted();
         _ended.TrySetResult();
     }
 }

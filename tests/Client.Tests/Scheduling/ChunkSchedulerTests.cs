@@ -183,4 +183,47 @@ public class ChunkSchedulerTests
         Assert.Equal(19, next.Min(a => a.Chunk));
         Assert.Empty(s.Next(0, [], FetchMode.Peers));
     }
+
+    [Fact]
+    public void A_prefetch_from_peers_only_never_asks_the_server()
+    {
+        var s = Track(100);
+        Assert.Empty(s.Next(0, [], FetchMode.PeersOnly));
+        var next = s.Next(0, [Peer("a")], FetchMode.PeersOnly);
+        Assert.NotEmpty(next);
+        Assert.All(next, a => Assert.Equal("a", a.Peer));
+        Advance(60);                                       // every request late, all within 5 s of the playhead
+        Assert.All(s.Next(0, [Peer("a")], FetchMode.PeersOnly), a => Assert.False(a.ToServer));
+    }
+
+    [Fact]
+    public void A_suspended_track_asks_nobody()
+    {
+        var s = Track(100);
+        Assert.Empty(s.Next(0, [Peer("a")], FetchMode.Suspended));
+        Assert.Empty(s.Next(0, [], FetchMode.Suspended));
+    }
+
+    [Fact]
+    public void With_no_peers_the_part_before_a_random_access_start_is_asked_once_the_playheads_fifteen_seconds_are_here()
+    {
+        var s = Track(100);
+        var window = s.Next(40, [], FetchMode.Peers);
+        Assert.Equal(Enumerable.Range(40, 19), window.Select(a => a.Chunk));
+        foreach (var a in window) s.Received(a.Chunk);
+        var before = s.Next(40, [], FetchMode.Peers);
+        Assert.Equal(Enumerable.Range(0, 40), before.Select(a => a.Chunk));
+        Assert.All(before, a => Assert.True(a.ToServer));
+    }
+
+    [Fact]
+    public void The_next_deadline_is_the_first_peer_request_to_become_late()
+    {
+        var s = Track(100);
+        Assert.Null(s.NextDeadline);
+        s.Next(0, [Peer("a")], FetchMode.Peers);
+        Assert.Equal(_time.Now + TimeSpan.FromSeconds(2), s.NextDeadline);
+        Advance(2);
+        Assert.Null(s.NextDeadline);
+    }
 }

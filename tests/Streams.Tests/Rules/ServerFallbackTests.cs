@@ -62,37 +62,4 @@ public class ServerFallbackTests
                                         "--p--s", Sources);
         m.Flush();
     }
-
-    [Fact]
-    public void A_play_that_starts_below_ten_seconds_falls_back_only_once_its_level_has_stood_at_ten_and_fallen()
-    {
-        var m = new MarbleScheduler(Frame);
-        var level = m.Hot<BufferLevel>("^-a-b-c-d-e", new { a = Level(0), b = Level(5), c = Level(15), d = Level(9.999), e = Level(10) });
-
-        m.ExpectObservable(ServerFallback.ForPlay(level, m)).ToBe(
-                                        "p-------s-p", Sources);
-        m.Flush();
-    }
-
-    [Fact]
-    public void A_play_that_starts_at_ten_seconds_or_more_falls_back_as_soon_as_its_level_falls()
-    {
-        var m = new MarbleScheduler(Frame);
-        var level = m.Hot<BufferLevel>("^-a-b", new { a = Level(10), b = Level(9) });
-
-        m.ExpectObservable(ServerFallback.ForPlay(level, m)).ToBe(
-                                        "p---s", Sources);
-        m.Flush();
-    }
-
-    [Fact]
-    public void A_play_of_a_track_buffered_to_its_end_never_falls_back()
-    {
-        var m = new MarbleScheduler(Frame);
-        var level = m.Hot<BufferLevel>("^-a-b", new { a = Complete(3), b = Complete(0) });
-
-        m.ExpectObservable(ServerFallback.ForPlay(level, m)).ToBe(
-                                        "p", Sources);
-        m.Flush();
-    }
 }

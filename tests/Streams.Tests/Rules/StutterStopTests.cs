@@ -8,7 +8,6 @@ namespace Spotify.Rx.Streams.Tests.Rules;
 public class StutterStopTests
 {
     private static readonly object Modes = new { n = StutterMode.Normal, r = StutterMode.Recovering };
-    private static readonly object Sources = new { p = DataSource.Peers, s = DataSource.Server };
     private static readonly object Stutters = new { x = new Stutter("t1", Seconds(61)), y = new Stutter("t1", Seconds(70)) };
 
     [Fact]
@@ -43,33 +42,6 @@ public class StutterStopTests
 
         m.ExpectObservable(StutterStop.Source(stutters, level, m)).ToBe(
                                        "n-r-----n", Modes);
-        m.Flush();
-    }
-
-    [Fact]
-    public void A_stutter_while_a_server_fetch_is_pending_keeps_the_track_on_the_server_until_it_is_complete()
-    {
-        var m = new MarbleScheduler(Frame);
-        var stutters = m.Hot<Stutter>("^-----x", Stutters);
-        var level = m.Hot<BufferLevel>("^-a-b---c---d", new { a = Level(20), b = Level(8), c = Level(12), d = Complete(40) });
-
-        // Without the stutter, 12 s at frame 8 would hand the track back to the peers (rule 3).
-        m.ExpectObservable(StutterStop.CurrentTrackSource(stutters, level, m)).ToBe(
-                                       "--p-s-------p", Sources);
-        m.ExpectObservable(ServerFallback.Source(level, m)).ToBe(
-                                       "--p-s---p", Sources);
-        m.Flush();
-    }
-
-    [Fact]
-    public void After_a_stutter_the_track_comes_from_the_server_even_with_a_full_buffer_ahead()
-    {
-        var m = new MarbleScheduler(Frame);
-        var stutters = m.Hot<Stutter>("^---x", Stutters);
-        var level = m.Hot<BufferLevel>("^-a---b", new { a = Level(20), b = Level(25) });
-
-        m.ExpectObservable(StutterStop.CurrentTrackSource(stutters, level, m)).ToBe(
-                                       "--p-s", Sources);
         m.Flush();
     }
 }

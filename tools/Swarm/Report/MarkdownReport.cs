@@ -29,6 +29,18 @@ public static class MarkdownReport
         Line(md, "The paper measured a median of 265 ms over the Internet; these are loopback figures.");
         Line(md);
 
+        if (report.Cost is { } cost)
+        {
+            Line(md, "## Cost");
+            Line(md);
+            Line(md, "| CPU | wall | CPU ms per client per wall second | threads (peak) | threads (end) |");
+            Line(md, "| ---: | ---: | ---: | ---: | ---: |");
+            Line(md, $"| {Seconds(cost.Cpu)} | {Seconds(cost.Wall)} | {cost.CpuMsPerClientPerSecond.ToString("0.00", CultureInfo.InvariantCulture)} | {cost.PeakThreads} | {cost.Threads} |");
+            Line(md);
+            Line(md, "The server and the tracker run in the same process: their CPU is in the per-client figure.");
+            Line(md);
+        }
+
         Line(md, "## Plays");
         Line(md);
         Line(md, "| plays | random access | pauses | stutters | plays with a stutter |");

@@ -50,6 +50,12 @@ public sealed record OverlayUse(
     int PeakUploadsOfOneClient,
     int PeakDownloadSources);
 
+/// <summary>
+/// What the listening period cost the process: CPU time over wall time, per client, and its threads
+/// (peak of one-second samples, and at the end).
+/// </summary>
+public sealed record ProcessCost(TimeSpan Cpu, TimeSpan Wall, int Clients, double CpuMsPerClientPerSecond, int PeakThreads, int Threads);
+
 /// <summary>The swarm's figures, in the terms of the Spotify paper.</summary>
 public sealed record SwarmReport(
     RunSettings Settings,
@@ -69,6 +75,9 @@ public sealed record SwarmReport(
     IReadOnlyList<SwarmSample> Timeline,
     IReadOnlyList<string> Failures)
 {
+    /// <summary>The process's CPU and threads while the swarm listened (null when not measured).</summary>
+    public ProcessCost? Cost { get; init; }
+
     public double RandomAccessShare => Plays == 0 ? 0 : (double)RandomAccessPlays / Plays;
     public double StutterRate => Plays == 0 ? 0 : (double)PlaysWithStutter / Plays;
 }

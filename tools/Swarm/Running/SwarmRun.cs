@@ -50,6 +50,7 @@ public static class SwarmRun
             Say(console, $"{clients.Count} clients started; listening for {settings.Duration.TotalSeconds:0} s at {settings.Speed}x");
 
             var started = monitor.Elapsed;
+            using var cost = new ProcessCostMeter(clients.Count);
             using var listening = CancellationTokenSource.CreateLinkedTokenSource(ct);
             listening.CancelAfter(settings.Duration);
             using var viewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -59,12 +60,13 @@ public static class SwarmRun
             var sessions = clients.Select((c, i) => ListenAsync(c.PeerId, new SessionPlayer(c, settings.Speed, TimeProvider.System), workload[i], monitor, listening.Token)).ToList();
             await EndAsync(sessions, clients, monitor, settings.Duration + Drain, ct).ConfigureAwait(false);
             var wallTime = monitor.Elapsed - started;
+            var spent = cost.Stop();
 
             viewing.Cancel();
             await view.ConfigureAwait(false);
             await DisposeAsync(clients, monitor).ConfigureAwait(false);
 
-            var report = ReportBuilder.Build(Settings(settings, catalogue.Count), wallTime, monitor.Plays, monitor.Samples, monitor.Failures);
+            var report = ReportBuilder.Build(Settings(settings, catalogue.Count), wallTime, monitor.Plays, monitor.Samples, monitor.Failures) with { Cost = spent };
             return (report, monitor.Plays);
         }
         finally

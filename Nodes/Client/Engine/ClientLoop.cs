@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+
+namespace Spotify.Rx.Client;
+
+/// <summary>
+/// The one event loop of a live client: work runs one item at a time, in the order it was
+/// queued, on whatever pool thread drains the queue, so the engine's state needs no lock and a
+/// client costs no thread of its own (hundreds of clients share the pool). Timers hand their work
+/// to the queue when due. In tests a <c>TestScheduler</c> takes this place.
+/// </summary>
+internal sealed class ClientLoop(Action<Exception> failed) : LocalScheduler, ISchedulerPeriodic
+{
+    // A turn runs at most this many items, then lets the other clients' loops have the pool.
+    private const int Turn = 128;
+
+    private readonly ConcurrentQueue<IWork> _queue = new();
+    private int _draining;
+
+    private interface IWork
+    {
+        void Run();
+    }
+
+    public override IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var work = new Work<TState>(this, state, action);
+        var due = Scheduler.Normalize(dueTime);
+        if (due == TimeSpan.Zero) Enqueue(work);
+        else work.Arm(due);
+        return work;
+    }
+
+    /// <summary>
+    /// One timer for the whole period (the clock's ticks): each due tick is queued once; a tick that
+    /// comes while the last one still waits in the queue is dropped rather than piled up.
+    /// </summary>
+    public IDisposable SchedulePeriodic<TState>(TState state, TimeSpan period, Func<TState, TState> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var work = new Periodic<TState>(this, state, action);
+        work.Start(period);
+        return work;
+    }
+
+    protected override object? GetService(Type serviceType) =>
+        serviceType == typeof(ISchedulerPeriodic) ? this : base.GetService(serviceType);
+
+    private void Enqueue(IWork work)
+    {
+        _queue.Enqueue(work);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(static loop => loop.Drain(), this, preferLocal: false);
+    }
+
+    private void Drain()
+    {
+        for (var n = 0; n < Turn && _queue.TryDequeue(out var work); n++)
+        {
+            try { work.Run(); }
+            catch (Exception e) { failed(e); }
+        }
+        Volatile.Write(ref _draining, 0);
+        if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(static loop => loop.Drain(), this, preferLocal: false);
+    }
+
+    private sealed class Work<TState>(ClientLoop loop, TState state, Func<IScheduler, TState, IDisposable> action) : IWork, IDisposable
+    {
+        private readonly SingleAssignmentDisposable _result = new();
+        private Timer? _timer;
+        private int _cancelled;
+
+        public void Arm(TimeSpan due)
+        {
+            _timer = new Timer(static w => ((Work<TState>)w!).Due(), this, Timeout.Infinite, Timeout.Infinite);
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+
+        private void Due()
+        {
+            _timer?.Dispose();
+            if (Volatile.Read(ref _cancelled) == 0) loop.Enqueue(this);
+        }
+
+        public void Run()
+        {
+            if (Volatile.Read(ref _cancelled) != 0) return;
+            _result.Disposable = action(loop, state);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _cancelled, 1) != 0) return;
+            _timer?.Dispose();
+            _result.Dispose();
+        }
+    }
+
+    private sealed class Periodic<TState>(ClientLoop loop, TState state, Func<TState, TState> action) : IWork, IDisposable
+    {
+        private Timer? _timer;
+        private TState _state = state;
+        private int _queued;
+        private int _cancelled;
+
+        public void Start(TimeSpan period) =>
+            _timer = new Timer(static w => ((Periodic<TState>)w!).Due(), this, period, period);
+
+        private void Due()
+        {
+            if (Volatile.Read(ref _cancelled) == 0 && Interlocked.Exchange(ref _queued, 1) == 0) loop.Enqueue(this);
+        }
+
+        public void Run()
+        {
+            Volatile.Write(ref _queued, 0);
+            if (Volatile.Read(ref _cancelled) == 0) _state = action(_state);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _cancelled, 1) == 0) _timer?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using Spotify.Rx.Client.Http;
+using Spotify.Rx.Playback.Tracks;
+using Spotify.Rx.Wire.Overlay;
+
+namespace Spotify.Rx.Client;
+
+/// <summary>What the engine asks of the main server: manifests and chunk-aligned byte ranges.</summary>
+internal interface ITrackServer
+{
+    Task<TrackManifest> ManifestAsync(string trackId, CancellationToken ct);
+
+    Task<byte[]> RangeAsync(string trackId, long start, long end, CancellationToken ct);
+}
+
+/// <summary>What the engine asks of the tracker: who has a track (peer id and overlay endpoint).</summary>
+internal interface IPeerDirectory
+{
+    Task<IReadOnlyList<(string PeerId, string Endpoint)>> PeersAsync(string trackId, CancellationToken ct);
+}
+
+/// <summary>What the engine asks of the overlay: connections, SEARCH, and chunks from peers.</summary>
+internal interface IOverlayLink
+{
+    string PeerId { get; }
+
+    bool IsConnected(string peerId);
+
+    Task<string> ConnectAsync(IPEndPoint endpoint, CancellationToken ct);
+
+    IObservable<PeerHave> Search(string trackId);
+
+    /// <summary>A verified chunk; fails with a <see cref="Wire.PeerFetchException"/> the engine reacts to.</summary>
+    Task<ReadOnlyMemory<byte>> FetchChunkAsync(string peerId, TrackManifest manifest, int index, CancellationToken ct);
+}
+
+internal sealed class HttpTrackServer(ServerClient server) : ITrackServer
+{
+    public Task<TrackManifest> ManifestAsync(string trackId, CancellationToken ct) => server.ManifestAsync(trackId, ct);
+
+    public Task<byte[]> RangeAsync(string trackId, long start, long end, CancellationToken ct) => server.RangeAsync(trackId, start, end, ct);
+}
+
+internal sealed class HttpPeerDirectory(TrackerClient tracker) : IPeerDirectory
+{
+    public async Task<IReadOnlyList<(string PeerId, string Endpoint)>> PeersAsync(string trackId, CancellationToken ct) =>
+        (await tracker.PeersAsync(trackId, ct).ConfigureAwait(false)).Peers.Select(p => (p.PeerId, p.Endpoint)).ToList();
+}
+
+internal sealed class WireOverlay(PeerNode node) : IOverlayLink
+{
+    public string PeerId => node.PeerId;
+
+    public bool IsConnected(string peerId) => node.IsConnected(peerId);
+
+    public Task<string> ConnectAsync(IPEndPoint endpoint, CancellationToken ct) => node.ConnectAsync(endpoint, ct);
+
+    public IObservable<PeerHave> Search(string trackId) => node.Search(trackId);
+
+    public Task<ReadOnlyMemory<byte>> FetchChunkAsync(string peerId, TrackManifest manifest, int index, CancellationToken ct) =>
+        node.FetchChunkAsync(peerId, manifest, index, ct);
+}
