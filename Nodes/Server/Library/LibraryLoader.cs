@@ -69,6 +69,7 @@ public sealed class LibraryLoader(IOptions<ServerOptions> options, TrackStore st
         using var timer = new PeriodicTimer(interval);
         var tick = timer.WaitForNextTickAsync(ct).AsTask();
         var change = _changed.Reader.WaitToReadAsync(ct).AsTask();
+        bool failing = false;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -98,8 +99,12 @@ public sealed class LibraryLoader(IOptions<ServerOptions> options, TrackStore st
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The folder itself is unreachable (unmounted share): keep serving what is known, try again later.
-                log.LogWarning("Library rescan failed: {Error}; the catalogue stays as it was", e.Message);
+                if (!failing) log.LogWarning("Library rescan failed: {Error}; the catalogue stays as it was until a rescan succeeds", e.Message);
+                failing = true;
+                continue;
             }
+            if (failing) log.LogInformation("Library rescan succeeded again");
+            failing = false;
         }
     }
 
@@ -112,6 +117,8 @@ public sealed class LibraryLoader(IOptions<ServerOptions> options, TrackStore st
 
     public void Dispose()
     {
+        // A host disposed without being stopped (in-process hosts) ends the loop here.
+        _stopping.Cancel();
         _watcher?.Dispose();
         _stopping.Dispose();
     }

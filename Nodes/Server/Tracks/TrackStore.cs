@@ -186,7 +186,8 @@ public sealed class TrackStore : IDisposable
         {
             var current = _current;
             if (!current.ById.TryGetValue(track.Id, out var now) || now != track) return;
-            Leave(track.Id, reason, track.ManifestStamp, track.AudioStamp);
+            _gone[track.Id] = new GoneTrack(reason, track.ManifestStamp, track.AudioStamp);
+            _log.LogWarning("Library {Folder}: {Reason}", _folder, reason);
             _current = new Snapshot(current.Sorted.Where(t => t != track).ToArray());
             ServerMetrics.LibraryTracks.Set(_current.Sorted.Length);
         }
