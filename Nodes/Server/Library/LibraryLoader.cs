@@ -89,8 +89,10 @@ public sealed class LibraryLoader(IOptions<ServerOptions> options, TrackStore st
                 if (change.IsCompleted) change = _changed.Reader.WaitToReadAsync(ct).AsTask();
                 var result = store.Rescan();
                 if (result.Added.Count > 0 || result.Removed.Count > 0)
-                    log.LogInformation("Library rescan: {Tracks} tracks, {Added} added or changed, {Removed} removed, {LeftOut} left out",
-                        result.Tracks, result.Added.Count, result.Removed.Count, result.LeftOut);
+                    log.LogInformation("Library rescan: {Tracks} tracks, {Added} added or changed, {Removed} removed, {LeftOut} left out, in {Ms} ms",
+                        result.Tracks, result.Added.Count, result.Removed.Count, result.LeftOut, (long)result.Took.TotalMilliseconds);
+                else
+                    log.LogDebug("Library rescan: no change, in {Ms} ms", (long)result.Took.TotalMilliseconds);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

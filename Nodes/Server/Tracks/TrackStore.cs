@@ -125,6 +125,7 @@ public sealed class TrackStore : IDisposable
     {
         lock (_writer)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var (manifests, audio) = ScanFolder(_folder);
             var old = _current;
             var kept = new List<StoredTrack>(manifests.Count);
@@ -159,18 +160,26 @@ public sealed class TrackStore : IDisposable
             foreach (var id in _gone.Keys)
                 if (!manifests.ContainsKey(id)) _gone.TryRemove(id, out _);
 
-            var next = new Snapshot(kept.OrderBy(t => t.Id, StringComparer.Ordinal).ToArray());
+            // Nothing new and nothing gone: the index stays the very same object.
+            var next = kept.Count == old.Sorted.Length && read.All(t => t is null) ? old
+                : new Snapshot(kept.OrderBy(t => t.Id, StringComparer.Ordinal).ToArray());
             _current = next;
-            var added = next.Sorted.Where(t => !old.ById.TryGetValue(t.Id, out var before) || before != t).Select(t => t.Id).ToArray();
-            var removed = old.Sorted.Where(t => !next.ById.TryGetValue(t.Id, out var now) || now != t).ToArray();
-            foreach (var track in removed)
+            string[] added = [];
+            StoredTrack[] removed = [];
+            if (next != old)
             {
-                Files.Forget(track);
-                Manifests.Forget(track);
+                added = next.Sorted.Where(t => !old.ById.TryGetValue(t.Id, out var before) || before != t).Select(t => t.Id).ToArray();
+                removed = old.Sorted.Where(t => !next.ById.TryGetValue(t.Id, out var now) || now != t).ToArray();
+                foreach (var track in removed)
+                {
+                    Files.Forget(track);
+                    Manifests.Forget(track);
+                }
+                ServerMetrics.LibraryTracks.Set(next.Sorted.Length);
+                ServerMetrics.LibraryBytes.Set(next.Sorted.Sum(t => (double)t.ByteLength));
             }
-            ServerMetrics.LibraryTracks.Set(next.Sorted.Length);
-            ServerMetrics.LibraryBytes.Set(next.Sorted.Sum(t => (double)t.ByteLength));
-            var result = new RescanResult(next.Sorted.Length, added, removed.Select(t => t.Id).Where(id => !next.ById.TryGetValue(id, out _)).ToArray(), _gone.Count);
+            var result = new RescanResult(next.Sorted.Length, added, removed.Select(t => t.Id).Where(id => !next.ById.TryGetValue(id, out _)).ToArray(),
+                _gone.Count, clock.Elapsed);
             Rescanned?.Invoke(result);
             return result;
         }
@@ -271,4 +280,4 @@ public sealed class TrackStore : IDisposable
 }
 
 /// <summary>What a rescan changed: the catalogue's size, ids added or replaced, ids removed, tracks left out.</summary>
-public sealed record RescanResult(int Tracks, IReadOnlyList<string> Added, IReadOnlyList<string> Removed, int LeftOut);
+public sealed record RescanResult(int Tracks, IReadOnlyList<string> Added, IReadOnlyList<string> Removed, int LeftOut, TimeSpan Took);
