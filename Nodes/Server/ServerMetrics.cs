@@ -39,7 +39,7 @@ public static class ServerMetrics
     public static readonly Counter AudioConnections = Metrics.CreateCounter(
         "spotify_rx_server_audio_endpoint_connections_total", "Connections accepted by the sendfile audio endpoint.");
     public static readonly Counter AudioRefused = Metrics.CreateCounter(
-        "spotify_rx_server_audio_refused_total", "Audio requests refused for a bad id, range or time (400, 404, 416).");
+        "spotify_rx_server_audio_refused_total", "Audio requests refused for a bad id, range or time, or a broken track (400, 404, 410, 416).");
     public static readonly Counter AuthRefused = Metrics.CreateCounter(
         "spotify_rx_server_auth_refused_total", "Track requests refused for a missing or invalid token (401).");
     public static readonly Counter TokensIssued = Metrics.CreateCounter(
@@ -47,7 +47,7 @@ public static class ServerMetrics
     public static readonly Counter LoginsRefused = Metrics.CreateCounter(
         "spotify_rx_server_logins_refused_total", "Token requests refused for a wrong user or password.");
     public static readonly Gauge LibraryTracks = Metrics.CreateGauge(
-        "spotify_rx_server_library_tracks", "Tracks loaded into memory.");
+        "spotify_rx_server_library_tracks", "Tracks in the catalogue.");
     public static readonly Gauge LibraryBytes = Metrics.CreateGauge(
-        "spotify_rx_server_library_bytes", "Audio bytes held in memory.");
+        "spotify_rx_server_library_bytes", "Audio bytes of the catalogue's tracks, on disk.");
 }
