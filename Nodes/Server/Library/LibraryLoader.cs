@@ -30,7 +30,7 @@ public sealed class LibraryLoader(IOptions<ServerOptions> options, TrackStore st
 
         var clock = Stopwatch.StartNew();
         var loaded = store.Load(folder);
-        log.LogInformation("Library {Folder}: {Tracks} tracks, {Gigabytes:0.00} GB on disk, {LeftOut} left out, indexed in {Ms} ms",
+        log.LogInformation("Library {Folder}: {Tracks} tracks, {Gigabytes:0.00} GB of audio, {LeftOut} left out, indexed in {Ms} ms",
             folder, loaded.Tracks, store.Tracks.Sum(t => (double)t.ByteLength) / 1e9, loaded.LeftOut, clock.ElapsedMilliseconds);
         if (loaded.Tracks == 0) log.LogWarning("Library {Folder} has no tracks: every track request will be 404", folder);
 

@@ -146,7 +146,8 @@ public sealed class TrackStore : IDisposable
             }
 
             var read = new StoredTrack?[toRead.Count];
-            Parallel.For(0, toRead.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            // Twice the cores: a manifest not in the page cache (or on a network share) waits for I/O, not CPU.
+            Parallel.For(0, toRead.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 * Environment.ProcessorCount }, i =>
             {
                 var (id, manifestStamp, audioStamp) = toRead[i];
                 read[i] = ReadTrack(id, manifestStamp, audioStamp);
