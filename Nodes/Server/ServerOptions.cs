@@ -69,7 +69,7 @@ public sealed class ServerOptions
     public int OpenFiles { get; set; } = 256;
 
     /// <summary>Full manifests (chunk hashes, seek index) kept parsed for the most recently asked tracks.</summary>
-    public int ManifestCache { get; set; } = 1024;
+    public int ManifestCache { get; set; } = 256;
 
     /// <summary>How often the library folder is rescanned for added, removed and changed tracks (the safety net of the watch).</summary>
     public TimeSpan LibraryRescanInterval { get; set; } = TimeSpan.FromSeconds(60);

@@ -24,8 +24,7 @@ public sealed class StoredTrack
         FirstChunkHash = head.FirstChunkHash;
         Summary = new TrackSummary(head.Id, head.Title, head.Artist, head.Duration.TotalSeconds, head.ByteLength);
         SearchText = head.Title.ToLowerInvariant() + "\n" + head.Artist.ToLowerInvariant();
-        AudioPath = LibraryFolder.AudioFile(folder, head.Id);
-        ManifestPath = LibraryFolder.ManifestFile(folder, head.Id);
+        _folder = folder;
         ManifestStamp = manifestStamp;
         AudioStamp = audioStamp;
     }
@@ -35,8 +34,10 @@ public sealed class StoredTrack
     public int ChunkSize { get; }
     public byte[] FirstChunkHash { get; }
     public TrackSummary Summary { get; }
-    public string AudioPath { get; }
-    public string ManifestPath { get; }
+    // Paths are made when a file is opened, not held: 100,000 of each would be ~35 MB.
+    private readonly string _folder;
+    public string AudioPath => LibraryFolder.AudioFile(_folder, Id);
+    public string ManifestPath => LibraryFolder.ManifestFile(_folder, Id);
     internal string SearchText { get; }
     internal FileStamp ManifestStamp { get; }
     internal FileStamp AudioStamp { get; }
