@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Microsoft.Extensions.Primitives;
 using Spotify.Rx.Server.Auth;
@@ -128,17 +129,27 @@ public sealed class AudioEndpoint(AudioParts parts, BearerAuth auth)
     /// <summary>Kestrel buffers up to this much of a response before it is flushed to the socket.</summary>
     private const int FlushBytes = 512 * 1024;
 
+    /// <summary>How much one pread reads: a 300 kB part in 5 system calls rather than 75 of Kestrel's 4 KiB blocks.</summary>
+    private const int ReadBytes = 64 * 1024;
+
     private static long Fill(System.IO.Pipelines.PipeWriter writer, Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long end)
     {
-        while (offset < end)
+        // One rented buffer per call; the pool keeps a few per core, so nothing is allocated per request.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(ReadBytes, end - offset));
+        try
         {
-            // Kestrel's 4 KiB blocks: no array is rented per request.
-            var memory = writer.GetMemory();
-            int want = (int)Math.Min(memory.Length, end - offset);
-            int n = RandomAccess.Read(file, memory.Span[..want], offset);
-            if (n == 0) throw new IOException($"the audio file ended at byte {offset}, before {end}");
-            writer.Advance(n);
-            offset += n;
+            while (offset < end)
+            {
+                int n = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - offset)), offset);
+                if (n == 0) throw new IOException($"the audio file ended at byte {offset}, before {end}");
+                // Copied into Kestrel's pooled blocks, as the in-memory track's slices were.
+                writer.Write(buffer.AsSpan(0, n));
+                offset += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         return offset;
     }
