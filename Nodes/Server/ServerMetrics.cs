@@ -27,20 +27,20 @@ public sealed class ServerMetrics
         AudioConnections = factory.CreateCounter(
             "spotify_rx_server_audio_endpoint_connections_total", "Connections accepted by the sendfile audio endpoint.");
         AudioRefused = factory.CreateCounter(
-            "spotify_rx_server_audio_refused_total", "Audio requests refused for a bad id, range or time (400, 404, 416).");
+            "spotify_rx_server_audio_refused_total", "Audio requests refused for a bad id, range or time, or a broken track (400, 404, 410, 416).");
         AuthRefused = factory.CreateCounter(
             "spotify_rx_server_auth_refused_total", "Track requests refused for a missing or invalid token (401).");
         TokensIssued = factory.CreateCounter("spotify_rx_server_tokens_issued_total", "Tokens handed out by POST /auth/token.");
         LoginsRefused = factory.CreateCounter(
             "spotify_rx_server_logins_refused_total", "Token requests refused for a wrong user or password.");
-        var libraryTracks = factory.CreateGauge("spotify_rx_server_library_tracks", "Tracks loaded into memory.");
-        var libraryBytes = factory.CreateGauge("spotify_rx_server_library_bytes", "Audio bytes held in memory.");
+        var libraryTracks = factory.CreateGauge("spotify_rx_server_library_tracks", "Tracks in the catalogue.");
+        var libraryBytes = factory.CreateGauge("spotify_rx_server_library_bytes", "Audio bytes of the catalogue's tracks, on disk.");
         // Read from the library when scraped, so the store needs no hook of its own.
         registry.AddBeforeCollectCallback(() =>
         {
             var tracks = library.Tracks;
             libraryTracks.Set(tracks.Count);
-            libraryBytes.Set(tracks.Sum(t => (double)t.Audio.Length));
+            libraryBytes.Set(tracks.Sum(t => (double)t.ByteLength));
         });
     }
 

@@ -75,6 +75,18 @@ public sealed class ServerOptions
     /// </summary>
     public bool AudioSendfileFastPath { get; set; } = true;
 
+    /// <summary>Idle audio files kept open, least recently used closed first (see <c>OpenTrackFiles</c>).</summary>
+    public int OpenFiles { get; set; } = 256;
+
+    /// <summary>Full manifests (chunk hashes, seek index) kept parsed for the most recently asked tracks.</summary>
+    public int ManifestCache { get; set; } = 256;
+
+    /// <summary>How often the library folder is rescanned for added, removed and changed tracks (the safety net of the watch).</summary>
+    public TimeSpan LibraryRescanInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Rescan soon after the folder changes (inotify on Linux). Off on storage that reports no changes (NFS).</summary>
+    public bool LibraryWatch { get; set; } = true;
+
     public string ResolvedLibraryFolder => string.IsNullOrWhiteSpace(LibraryFolder) ? SampleLibraryFolder : LibraryFolder;
     public bool UsesSampleLibrary => string.IsNullOrWhiteSpace(LibraryFolder);
 }
@@ -104,6 +116,12 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add($"Server:AudioUrl '{o.AudioUrl}' {why}.");
         if (!string.IsNullOrWhiteSpace(o.AdvertisedAudioUrl) && !Audio.AudioEndpointAddress.TryParse(o.AdvertisedAudioUrl, out _, out var whyNot))
             errors.Add($"Server:AdvertisedAudioUrl '{o.AdvertisedAudioUrl}' {whyNot}.");
+        if (o.OpenFiles is < 1 or > 100_000)
+            errors.Add("Server:OpenFiles must be 1..100000.");
+        if (o.ManifestCache is < 1 or > 1_000_000)
+            errors.Add("Server:ManifestCache must be 1..1000000.");
+        if (o.LibraryRescanInterval < TimeSpan.FromMilliseconds(10))
+            errors.Add("Server:LibraryRescanInterval must be at least 10 ms.");
         if (o.AudioKeepAliveTimeout <= TimeSpan.Zero)
             errors.Add("Server:AudioKeepAliveTimeout must be positive.");
         foreach (var (user, hash) in o.Users)

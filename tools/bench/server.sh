@@ -6,6 +6,10 @@
 #
 #   bash tools/bench/server.sh                 # sample library in data/library (generated on first start)
 #   LIBRARY=/path/to/lib DURATION=20s ROUNDS=5 bash tools/bench/server.sh
+#   LIBRARY=/tmp/spotify-rx-catalogue/library SPREAD=100000 bash tools/bench/server.sh
+#                                              # each request to a random one of the first SPREAD tracks
+#                                              # (a library from tools/bench/catalogue.sh; all tracks
+#                                              # at least as long as the first)
 #
 # Prints requests/s of nginx and both of ours side by side, each ratio to nginx and the issue's target.
 set -euo pipefail
@@ -19,6 +23,7 @@ LIBRARY=${LIBRARY:-data/library}
 SMALL=16384      # one 16 KiB chunk
 LARGE=300000     # 15 s at 160 kbit/s
 ROUNDS=${ROUNDS:-3}
+SPREAD=${SPREAD:-0}
 
 need=()
 command -v nginx >/dev/null || need+=(nginx-light)
@@ -88,7 +93,7 @@ http {
   tcp_nodelay on;
   keepalive_timeout 120s;
   keepalive_requests 100000000;
-  open_file_cache max=64 inactive=60s;
+  open_file_cache max=256 inactive=60s;   # as many as our Server:OpenFiles default
   default_type audio/ogg;
   server {
     listen 127.0.0.1:$nginx_port reuseport backlog=4096;
@@ -114,9 +119,32 @@ for part in $SMALL $LARGE; do
     || { echo "servers disagree on $r: kestrel $a, sendfile $s, nginx $b"; exit 1; }
 done
 
-lua() { # name range [token]
+if [ "$SPREAD" -gt 0 ]; then
+  echo "== listing the first $SPREAD tracks for spread requests"
+  python3 - "$ours" "$token" "$SPREAD" >"$work/ids" <<'PY'
+import json, sys, urllib.request
+base, token, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ids, page = [], 1
+while len(ids) < want:
+    req = urllib.request.Request(f"{base}/tracks?page={page}&pageSize=200", headers={"authorization": f"Bearer {token}"})
+    items = json.load(urllib.request.urlopen(req))["items"]
+    if not items:
+        break
+    ids += [t["id"] for t in items]
+    page += 1
+print("\n".join(ids[:want]))
+PY
+  { printf 'ids = {'; sed 's/.*/"&",/' "$work/ids" | tr -d '\n'; echo '}'; } >"$work/ids.lua"
+  echo "   $(wc -l <"$work/ids") tracks"
+fi
+lua() { # name range [token] [path-template: {id} replaced per request]
   { echo "wrk.headers[\"Range\"] = \"bytes=$2\""
     if [ -n "${3:-}" ]; then echo "wrk.headers[\"Authorization\"] = \"Bearer $3\""; fi
+    if [ "$SPREAD" -gt 0 ] && [ -n "${4:-}" ]; then
+      cat "$work/ids.lua"
+      echo "local before, after = \"${4%%\{id\}*}\", \"${4#*\{id\}}\""
+      echo 'request = function() return wrk.format(nil, before .. ids[math.random(#ids)] .. after) end'
+    fi
   } >"$work/$1.lua"
 }
 run() { # url script -> requests/s
@@ -127,10 +155,11 @@ run() { # url script -> requests/s
 
 small_range="$offset-$((offset + SMALL - 1))"
 large_range="$offset-$((offset + LARGE - 1))"
-lua ours-small "$small_range" "$token"; lua nginx-small "$small_range"
-lua ours-large "$large_range" "$token"; lua nginx-large "$large_range"
+lua ours-small "$small_range" "$token" "/tracks/{id}/audio"; lua nginx-small "$small_range" "" "/{id}.opus"
+lua ours-large "$large_range" "$token" "/tracks/{id}/audio"; lua nginx-large "$large_range" "" "/{id}.opus"
 # The client's own 15 s request: the time form, answered with whole pages (about 300 kB).
-echo "wrk.headers[\"Authorization\"] = \"Bearer $token\"" >"$work/ours-time.lua"
+lua ours-time "" "$token" "/tracks/{id}/audio?from=20&seconds=15"
+sed -i '/"Range"/d' "$work/ours-time.lua"
 
 echo "== warming up"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/ours-small.lua" "$ours/tracks/$track/audio" >/dev/null
@@ -171,3 +200,4 @@ echo
 echo "(kestrel: /tracks/{id}/audio on the main port; sendfile: the same path on Server:AudioUrl;"
 echo " nginx: sendfile, $(nproc) workers, access log off; ours: Release, token checked on every request;"
 echo " wrk runs on the same $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "our server at the end: RSS $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' "/proc/$server_pid/status"), $(ls "/proc/$server_pid/fd" | wc -l) open files$( [ "$SPREAD" -gt 0 ] && echo ", requests spread over $SPREAD tracks")"

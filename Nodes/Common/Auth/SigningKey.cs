@@ -20,11 +20,20 @@ public static class SigningKey
         {
             ecdsa.GenerateKey(ECCurve.NamedCurves.nistP256);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            // Write to a temp name first so a crash never leaves half a key behind.
-            var tmp = path + ".tmp";
+            // Write to a temp name first so a crash never leaves half a key behind; a unique one, and no
+            // overwrite, so that servers starting at once on shared storage all end up with the first key.
+            var tmp = $"{path}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp";
             File.WriteAllText(tmp, ecdsa.ExportPkcs8PrivateKeyPem());
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.Move(tmp, path, overwrite: true);
+            try
+            {
+                File.Move(tmp, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(tmp);
+                ecdsa.ImportFromPem(File.ReadAllText(path));
+            }
         }
         return WithKeyId(ecdsa);
     }

@@ -15,7 +15,7 @@ namespace Spotify.Rx.Server.Audio;
 /// HTTP/1.1 keep-alive on a Kestrel endpoint that runs this handler instead of Kestrel's HTTP stack.
 /// Requests are read from Kestrel's input pipe; every response is written straight on the socket, never
 /// through <c>Transport.Output</c>: the head from a per-connection buffer, then the byte range of the
-/// track's open file with <see cref="Socket.SendPacketsAsync"/>, which on Linux is sendfile(2) with an
+/// track's file (leased from <see cref="OpenTrackFiles"/>) with <see cref="Socket.SendPacketsAsync"/>, which on Linux is sendfile(2) with an
 /// explicit offset, so the kernel moves page-cache pages to the socket with no copy in this process.
 /// What is served (status, bytes, reasons) is decided by <see cref="AudioParts"/>, as on the Kestrel route.
 /// </summary>
@@ -144,13 +144,20 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
             var answer = Decide();
             if (answer.IsRefusal)
             {
-                var extra = answer.Status == 416 ? "Content-Range: bytes */" + answer.Track!.Audio.Length : null;
+                var extra = answer.Status == 416 ? "Content-Range: bytes */" + answer.Track!.ByteLength : null;
                 await SendProblemAsync(answer.Status, answer.Title!, answer.Reason!, keepAlive, http10, head, extraHeader: extra);
                 return;
             }
 
             var track = answer.Track!;
             var range = answer.Range;
+            // Checked and leased before the head goes out: a file that vanished or disagrees with its manifest gets 410.
+            if (!owner._parts.Files.TryLease(track, out var lease, out var broken))
+            {
+                await SendProblemAsync(410, "Gone", broken!, keepAlive, http10, head);
+                return;
+            }
+            using var leased = lease;
             var writer = new AudioResponseHead(_responseHead);
             writer.Start(answer.Status, keepAlive, http10);
             writer.Append("Content-Type: audio/ogg\r\nAccept-Ranges: bytes\r\nContent-Length: "u8);
@@ -162,7 +169,7 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
                 writer.Append("-"u8);
                 writer.Append(range.End - 1);
                 writer.Append("/"u8);
-                writer.Append(track.Audio.Length);
+                writer.Append(track.ByteLength);
             }
             writer.Append("\r\n"u8);
             writer.End();
@@ -171,8 +178,9 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
 
             if (head || range.Length == 0)
                 await socket.SendAsync(_responseHead.AsMemory(0, headLength), SocketFlags.None);
-            else if (track.File is { } file)
+            else
             {
+                var file = lease.File;
                 long offset = range.Start;
                 int headSent = 0;
                 if (owner._fastPath)
@@ -196,12 +204,6 @@ public sealed class AudioConnectionHandler(AudioParts parts, BearerAuth auth, IO
                 // Bounded like Kestrel's minimum response data rate: the keep-alive time plus 240 bytes a second.
                 _deadline!.CancelAfter(owner._keepAlive + TimeSpan.FromSeconds((range.End - offset) / 240.0));
                 await _sender.SendAsync(socket, packets);
-            }
-            else
-            {
-                // A store filled without files (never by LibraryLoader): send from memory.
-                await socket.SendAsync(_responseHead.AsMemory(0, headLength), SocketFlags.None);
-                await socket.SendAsync(track.Audio.Slice((int)range.Start, (int)range.Length), SocketFlags.None);
             }
         }
 

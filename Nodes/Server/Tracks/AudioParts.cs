@@ -37,23 +37,27 @@ public sealed class AudioParts(TrackStore store, double maxWindowSeconds, Server
     public const string ContentType = "audio/ogg";
     public const string BadId = "track ids are 1-64 characters of a-z 0-9 -";
 
+    /// <summary>The open audio files both front ends send from.</summary>
+    public OpenTrackFiles Files => store.Files;
+
     public AudioAnswer Decide(in AudioAsk ask)
     {
         // Looked up among the manifests' ids only; the id is checked for shape just to say why it failed.
         var track = store.Find(ask.Id);
         if (track is null)
-            return TrackLibrary.IsValidId(ask.Id.ToString())
-                ? Refuse(404, "Not found", $"no track '{ask.Id}'")
-                : Refuse(400, "Bad request", BadId);
+            return !TrackLibrary.IsValidId(ask.Id.ToString()) ? Refuse(400, "Bad request", BadId)
+                : store.GoneReason(ask.Id) is { } gone ? Refuse(410, "Gone", gone)
+                : Refuse(404, "Not found", $"no track '{ask.Id}'");
 
-        long length = track.Audio.Length;
+        long length = track.ByteLength;
         bool hasRange = ask.RangeCount > 1 || (ask.RangeCount == 1 && !ask.Range.IsEmpty);
         ByteRange range;
         RangeForm form;
         if (ask.FromCount > 0 || ask.SecondsCount > 0)
         {
             if (hasRange) return Refuse(400, "Bad request", "ask by Range or by ?from=&seconds=, not both");
-            range = TimeWindow(track.Manifest, ask);
+            if (!store.Manifests.TryGet(track, out var manifest, out var broken)) return Refuse(410, "Gone", broken!);
+            range = TimeWindow(manifest!.Manifest, ask);
             form = RangeForm.Time;
         }
         else if (!hasRange)
