@@ -11,6 +11,31 @@ public static class NodeParts
 {
     public static SwarmParts InProcess { get; } = new(EnsureSampleLibraryAsync, StartInProcessAsync);
 
+    /// <summary>The paper-like catalogue (<see cref="SplicedLibrary"/>) with in-process clients.</summary>
+    public static SwarmParts InProcessPaper { get; } = new(EnsurePaperCatalogueAsync, StartInProcessAsync);
+
+    public static SwarmParts For(CatalogueChoice catalogue) => catalogue == CatalogueChoice.Paper ? InProcessPaper : InProcess;
+
+    /// <summary>
+    /// The paper-like catalogue: <paramref name="tracks"/> tracks of 3-5 minutes spliced from 12
+    /// rendered songs, generated where missing and reused from then on.
+    /// </summary>
+    public static async Task<IReadOnlyList<CatalogueTrack>> EnsurePaperCatalogueAsync(
+        string folder, int tracks, IProgress<string> progress, CancellationToken ct)
+    {
+        var options = new SplicedLibraryOptions { Count = tracks };
+        var lines = new Progress<SampleLibraryProgress>(p =>
+        {
+            if (!p.Reused && p.Fraction >= 1) progress.Report($"generated {p.Index + 1}/{p.Total} {p.TrackId}");
+        });
+        progress.Report($"catalogue in {folder} ({options.Count} tracks of 3-5 min cut from {options.Sources} rendered songs; missing ones are generated once, which takes a few minutes)");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var library = await SplicedLibrary.EnsureAsync(folder, options, lines, ct).ConfigureAwait(false);
+        progress.Report($"catalogue ready in {clock.Elapsed.TotalSeconds:0} s");
+        var wanted = SplicedLibrary.Plan(options).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        return library.Tracks.Where(t => wanted.Contains(t.Id)).Select(t => new CatalogueTrack(t.Id, t.Duration)).ToList();
+    }
+
     /// <summary>
     /// Shorter than the server's own sample library (2-4 min): a run then holds several plays per
     /// client, and a fresh clone generates the library in well under a minute.
@@ -41,6 +66,10 @@ public static class NodeParts
 
     public static async Task<ISwarmClient> StartInProcessAsync(ClientLaunch launch, CancellationToken ct)
     {
+        // The one place a disk cache is wired in: ClientOptions has no cache folder yet, so the
+        // caches stay in memory and a run that asks for disk says so instead of pretending.
+        if (launch.CacheDirectory is not null)
+            throw new NotSupportedException("--cache-dir: this client node keeps its cache in memory (ClientOptions has no cache folder)");
         var options = new ClientOptions
         {
             ServerUrl = launch.ServerUrl,

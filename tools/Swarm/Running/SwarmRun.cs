@@ -16,15 +16,15 @@ public static class SwarmRun
     /// <summary>How long the clients get to stop and the last reports to arrive once the run is over.</summary>
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(10);
 
-    public static async Task<(SwarmReport Report, IReadOnlyList<PlayReport> Plays)> RunAsync(
+    public static async Task<(SwarmReport Report, SwarmObservations Observed)> RunAsync(
         SwarmSettings settings, SwarmParts parts, IAnsiConsole console, CancellationToken ct)
     {
         settings.Validate();
         var progress = new Progress<string>(line => Say(console, line));
 
-        var catalogue = (await parts.EnsureLibrary(settings.Library, settings.Tracks, progress, ct).ConfigureAwait(false))
-            .Take(settings.Tracks).ToList();
-        if (catalogue.Count == 0) throw new InvalidOperationException($"the library in {settings.Library} has no tracks");
+        var catalogue = (await parts.EnsureLibrary(settings.LibraryFolder, settings.TrackCount, progress, ct).ConfigureAwait(false))
+            .Take(settings.TrackCount).ToList();
+        if (catalogue.Count == 0) throw new InvalidOperationException($"the library in {settings.LibraryFolder} has no tracks");
 
         var workload = WorkloadGenerator.Generate(catalogue, settings.Clients, new WorkloadOptions
         {
@@ -33,7 +33,7 @@ public static class SwarmRun
         }, settings.Seed);
 
         Action<ILoggingBuilder>? logs = settings.Verbose ? l => l.AddSimpleConsole(o => o.SingleLine = true) : null;
-        await using var host = await SwarmHost.StartAsync(settings.Library, settings.Keys, logs, ct).ConfigureAwait(false);
+        await using var host = await SwarmHost.StartAsync(settings.LibraryFolder, settings.Keys, logs, ct).ConfigureAwait(false);
         Say(console, $"server {host.ServerUrl}, tracker {host.TrackerUrl}, {catalogue.Count} tracks");
 
         var clients = new List<ISwarmClient>(settings.Clients);
@@ -49,7 +49,7 @@ public static class SwarmRun
             }
             Say(console, $"{clients.Count} clients started; listening for {settings.Duration.TotalSeconds:0} s at {settings.Speed}x");
 
-            var started = monitor.Elapsed;
+            monitor.Begin();
             using var listening = CancellationTokenSource.CreateLinkedTokenSource(ct);
             listening.CancelAfter(settings.Duration);
             using var viewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -58,14 +58,15 @@ public static class SwarmRun
 
             var sessions = clients.Select((c, i) => ListenAsync(c.PeerId, new SessionPlayer(c, settings.Speed, TimeProvider.System), workload[i], monitor, listening.Token)).ToList();
             await EndAsync(sessions, clients, monitor, settings.Duration + Drain, ct).ConfigureAwait(false);
-            var wallTime = monitor.Elapsed - started;
+            var wallTime = monitor.Elapsed;
 
             viewing.Cancel();
             await view.ConfigureAwait(false);
             await DisposeAsync(clients, monitor).ConfigureAwait(false);
 
-            var report = ReportBuilder.Build(Settings(settings, catalogue.Count), wallTime, monitor.Plays, monitor.Samples, monitor.Failures);
-            return (report, monitor.Plays);
+            var observed = monitor.Observations;
+            var report = ReportBuilder.Build(Settings(settings, catalogue.Count), wallTime, observed, monitor.Samples, monitor.Failures);
+            return (report, observed);
         }
         finally
         {
@@ -85,7 +86,7 @@ public static class SwarmRun
             await Parallel.ForEachAsync(Enumerable.Range(0, settings.Clients),
                 new ParallelOptions { MaxDegreeOfParallelism = 2 * Environment.ProcessorCount, CancellationToken = ct },
                 async (i, token) => started[i] = await parts.StartClient(
-                    new ClientLaunch(i, $"peer-{i:000}", host.ServerUrl, host.TrackerUrl, settings.Cache, settings.Speed), token).ConfigureAwait(false))
+                    Launch(settings, i, host), token).ConfigureAwait(false))
                 .ConfigureAwait(false);
             return started.Select(c => c!).ToArray();
         }
@@ -145,7 +146,14 @@ public static class SwarmRun
     }
 
     public static RunSettings Settings(SwarmSettings s, int tracks) =>
-        new(s.Clients, s.Duration, s.Speed, tracks, s.ZipfExponent, s.CacheName, s.Seed, s.Command);
+        new(s.Clients, s.Duration, s.Speed, tracks, s.ZipfExponent, s.CacheName, s.Seed, s.Command, s.Warmup, s.CatalogueName);
+
+    private static ClientLaunch Launch(SwarmSettings settings, int index, SwarmHost host)
+    {
+        string peerId = $"peer-{index:000}";
+        return new ClientLaunch(index, peerId, host.ServerUrl, host.TrackerUrl, settings.Cache, settings.Speed,
+            settings.CacheDir is null ? null : Path.Combine(settings.CacheDir, settings.CacheName, peerId));
+    }
 
     /// <summary>A listener whose client fails is reported once and stops; the rest of the swarm goes on.</summary>
     private static async Task ListenAsync(string peerId, SessionPlayer player, ClientWorkload workload, SwarmMonitor monitor, CancellationToken ct)
