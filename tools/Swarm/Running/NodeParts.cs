@@ -30,8 +30,9 @@ public static class NodeParts
         });
         progress.Report($"catalogue in {folder} ({options.Count} tracks of 3-5 min cut from {options.Sources} rendered songs; missing ones are generated once, which takes a few minutes)");
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = Environment.CpuUsage.TotalTime;
         var library = await SplicedLibrary.EnsureAsync(folder, options, lines, ct).ConfigureAwait(false);
-        progress.Report($"catalogue ready in {clock.Elapsed.TotalSeconds:0} s");
+        progress.Report($"catalogue ready in {clock.Elapsed.TotalSeconds:0} s ({(Environment.CpuUsage.TotalTime - cpu).TotalSeconds:0} s of CPU)");
         var wanted = SplicedLibrary.Plan(options).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         return library.Tracks.Where(t => wanted.Contains(t.Id)).Select(t => new CatalogueTrack(t.Id, t.Duration)).ToList();
     }
