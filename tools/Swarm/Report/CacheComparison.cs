@@ -19,7 +19,7 @@ public static class CacheComparison
         {
             var s = runs[0].Settings;
             md.Append(CultureInfo.InvariantCulture, $"{s.Clients} clients, {s.Duration.TotalSeconds:0.#} s at {s.Speed:0.##}x, {s.Tracks} tracks ({s.Catalogue} catalogue), Zipf {s.ZipfExponent:0.##}, seed {s.Seed}, warm-up {s.Warmup.TotalSeconds:0.#} s; the same workload for each policy.\n\n");
-            foreach (var run in runs) md.Append('`').Append(run.Settings.Command).Append("`\n\n");
+            md.Append('`').Append(s.Command.Replace($" --cache {s.Cache}", "", StringComparison.Ordinal)).Append(" --compare-cache`\n\n");
         }
         md.Append("| | ").Append(string.Join(" | ", runs.Select(r => r.Settings.Cache))).Append(" | Spotify 2010 |\n");
         md.Append("| --- |").Append(string.Concat(runs.Select(_ => " ---: |"))).Append(" ---: |\n");
