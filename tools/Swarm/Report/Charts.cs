@@ -87,7 +87,12 @@ public static class Charts
         var grid = BufferGrid(samples, out double columnSeconds);
         if (grid.GetLength(0) > 0 && grid.GetLength(1) > 0)
         {
-            var map = plot.Add.Heatmap(grid);
+            // The heat map draws row 0 at the top; peer-000 goes at the bottom, where the axis says 0.
+            int rows = grid.GetLength(0), columns = grid.GetLength(1);
+            var upward = new double[rows, columns];
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < columns; c++) upward[rows - 1 - r, c] = grid[r, c];
+            var map = plot.Add.Heatmap(upward);
             map.Colormap = new BufferColours();
             map.ManualRange = new ScottPlot.Range(0, FullBuffer.TotalSeconds);
             map.NaNCellColor = Colors.LightGray;
@@ -101,7 +106,7 @@ public static class Charts
     }
 
     /// <summary>
-    /// Rows are clients in peer order (row 0 at the top), columns about 400 slices of the run;
+    /// Rows are clients in peer order, columns about 400 slices of the run;
     /// each cell is the lowest buffer a sample in the slice saw, NaN when none was playing.
     /// </summary>
     public static double[,] BufferGrid(IReadOnlyList<ClientSample> samples, out double columnSeconds)

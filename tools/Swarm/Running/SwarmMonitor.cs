@@ -15,6 +15,7 @@ public sealed class SwarmMonitor : IDisposable
     private readonly ConcurrentDictionary<string, PeerStatus> _latest = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FinishedPlay> _plays = new();
     private readonly ConcurrentQueue<SwarmEvent> _events = new();
+    private readonly ConcurrentDictionary<string, bool> _left = new(StringComparer.Ordinal);
     private readonly List<ClientSample> _clientSamples = [];
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly List<SwarmSample> _samples = [];
@@ -41,12 +42,15 @@ public sealed class SwarmMonitor : IDisposable
     /// <summary>A client left the swarm: its last counters stay (they are what it received), its state says it is gone.</summary>
     public void Left(string peerId)
     {
+        _left[peerId] = true;
         if (_latest.TryGetValue(peerId, out var last)) _latest[peerId] = last with { State = PeerStatus.LeftState, TrackId = null, BufferAhead = TimeSpan.Zero, Connections = 0, Uploads = 0, DownloadSources = 0 };
         Event(peerId, "leave", "");
     }
 
     private void Update(PeerStatus status)
     {
+        // A node may still publish while it stops; the swarm has already counted it out.
+        if (_left.ContainsKey(status.PeerId)) return;
         var before = _latest.GetValueOrDefault(status.PeerId);
         _latest[status.PeerId] = status;
         // A snapshot carries the client's latest rule event; a new line is a new event.
