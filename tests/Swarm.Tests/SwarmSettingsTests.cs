@@ -18,3 +18,27 @@ public class SwarmSettingsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SwarmSettings { Clients = 0 }.Validate());
     }
 }
+
+public class CacheDirectoryTests
+{
+    [Fact]
+    public async Task A_cache_folder_is_refused_with_its_reason_while_the_client_caches_in_memory()
+    {
+        var launch = new ClientLaunch(0, "peer-000", new Uri("http://127.0.0.1:1"), new Uri("http://127.0.0.1:2"), CacheChoice.Lru, 8, "/tmp/cache/peer-000");
+
+        var refused = await Assert.ThrowsAsync<NotSupportedException>(() => NodeParts.StartInProcessAsync(launch, CancellationToken.None));
+
+        Assert.Contains("--cache-dir", refused.Message);
+    }
+
+    [Fact]
+    public void The_paper_catalogue_has_its_own_size_folder_and_command_line()
+    {
+        var settings = new SwarmSettings { Catalogue = CatalogueChoice.Paper, Warmup = TimeSpan.FromSeconds(20) };
+
+        Assert.Equal(120, settings.TrackCount);
+        Assert.Equal(Path.Combine("data", "swarm-catalogue"), settings.LibraryFolder);
+        Assert.EndsWith("--tracks 120 --zipf 1 --cache ttl30 --seed 1 --catalogue paper --warmup 20", settings.Command);
+        Assert.Throws<ArgumentOutOfRangeException>(() => (settings with { Warmup = settings.Duration }).Validate());
+    }
+}
