@@ -113,4 +113,107 @@ public class ReportBuilderTests
         Assert.Equal(0, report.Bytes.ServerShare);
         Assert.Null(report.ClientCounters);
     }
+
+    private static ClientSample At(double second, string peer, long server, long peers, long cache) =>
+        new(TimeSpan.FromSeconds(second), peer, "Playing", "track", TimeSpan.FromSeconds(12), false, server, peers, cache, 1, 0, 1);
+
+    [Fact]
+    public void The_steady_state_shares_come_from_the_samples_after_the_warm_up_only_and_add_up_to_one()
+    {
+        // The warm-up (first 60 s) is all server; afterwards a's counters grow by 10 / 30 / 60, b's by 0 / 40 / 60.
+        ClientSample[] samples =
+        [
+            At(0, "a", 0, 0, 0), At(30, "a", 500, 0, 0), At(60, "a", 1000, 0, 0), At(90, "a", 1005, 15, 30), At(120, "a", 1010, 30, 60),
+            At(0, "b", 0, 0, 0), At(59.75, "b", 800, 0, 0), At(120, "b", 800, 40, 60),
+        ];
+
+        var steady = ReportBuilder.SteadyState(TimeSpan.FromSeconds(60), samples, []);
+
+        Assert.Equal((10L, 70L, 120L), (steady.ServerBytes, steady.PeerBytes, steady.CacheBytes));
+        Assert.Equal(0.05, steady.Server, 9);
+        Assert.Equal(0.35, steady.Peers, 9);
+        Assert.Equal(0.60, steady.Cache, 9);
+        Assert.Equal(1.0, steady.Server + steady.Peers + steady.Cache, 12);
+    }
+
+    [Fact]
+    public void Without_a_warm_up_the_steady_state_is_the_whole_run()
+    {
+        ClientSample[] samples = [At(0.25, "a", 100, 0, 0), At(10, "a", 300, 200, 500)];
+
+        var steady = ReportBuilder.SteadyState(TimeSpan.Zero, samples, []);
+
+        Assert.Equal(1000, steady.TotalBytes);
+        Assert.Equal((0.3, 0.2, 0.5), (steady.Server, steady.Peers, steady.Cache));
+    }
+
+    [Fact]
+    public void A_client_that_joins_after_the_warm_up_counts_from_zero_and_one_that_left_keeps_what_it_received()
+    {
+        ClientSample[] samples =
+        [
+            At(10, "early", 100, 0, 0), At(50, "early", 400, 100, 0), // left at 50 s: no samples after
+            At(80, "late", 50, 0, 0), At(100, "late", 50, 150, 300),
+        ];
+
+        var steady = ReportBuilder.SteadyState(TimeSpan.FromSeconds(20), samples, []);
+
+        Assert.Equal((350L, 250L, 300L), (steady.ServerBytes, steady.PeerBytes, steady.CacheBytes));
+    }
+
+    [Fact]
+    public void Steady_state_plays_are_those_that_finished_after_the_warm_up()
+    {
+        FinishedPlay[] plays =
+        [
+            new(TimeSpan.FromSeconds(10), Play("a", 900, 1, 0, 0, stutters: 2)),
+            new(TimeSpan.FromSeconds(70), Play("a", 20, 1, 0, 0)),
+            new(TimeSpan.FromSeconds(80), Play("b", 40, 1, 0, 0, stutters: 1)),
+            new(TimeSpan.FromSeconds(90), Play("b", 30, 1, 0, 0)),
+        ];
+
+        var steady = ReportBuilder.SteadyState(TimeSpan.FromSeconds(60), [], plays);
+
+        Assert.Equal(3, steady.Plays);
+        Assert.Equal(1, steady.PlaysWithStutter);
+        Assert.Equal(1 / 3.0, steady.StutterRate, 9);
+        Assert.Equal(new Percentiles(3, 30, 40, 40, 40, 30), steady.TimeToFirstAudio);
+        Assert.Equal((0.0, 0.0, 0.0), (steady.Server, steady.Peers, steady.Cache));
+    }
+
+    [Fact]
+    public void The_shares_over_time_split_the_clients_counters_into_intervals_that_add_up_to_the_end()
+    {
+        ClientSample[] samples =
+        [
+            At(5, "a", 100, 0, 0), At(10, "a", 200, 100, 0), At(20, "a", 200, 100, 700),
+            At(12, "b", 0, 50, 0), At(18, "b", 0, 250, 0),
+        ];
+
+        var intervals = ReportBuilder.SharesOverTime(samples, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(
+            [
+                new IntervalShares(TimeSpan.Zero, TimeSpan.FromSeconds(10), new ByteShares(200, 100, 0)),
+                new IntervalShares(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), new ByteShares(0, 250, 700)),
+            ],
+            intervals);
+    }
+
+    [Fact]
+    public void A_report_built_from_observations_carries_the_steady_state_after_the_settings_warm_up()
+    {
+        var settings = Settings with { Warmup = TimeSpan.FromSeconds(60) };
+        var observed = new SwarmObservations(
+            [new(TimeSpan.FromSeconds(30), Play("a", 5, 100, 0, 0)), new(TimeSpan.FromSeconds(90), Play("a", 7, 0, 0, 100))],
+            [At(30, "a", 100, 0, 0), At(90, "a", 100, 0, 100)],
+            []);
+
+        var report = ReportBuilder.Build(settings, TimeSpan.FromSeconds(120), observed, []);
+
+        Assert.Equal(2, report.Plays);
+        var steady = Assert.IsType<SteadyState>(report.SteadyState);
+        Assert.Equal((0.0, 0.0, 1.0), (steady.Server, steady.Peers, steady.Cache));
+        Assert.Equal(1, steady.Plays);
+    }
 }

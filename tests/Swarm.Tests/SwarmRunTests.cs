@@ -42,8 +42,9 @@ public sealed class SwarmRunTests : IDisposable
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new StringWriter()) });
         var clock = Stopwatch.StartNew();
 
-        var (report, plays) = await SwarmRun.RunAsync(settings, parts, console, CancellationToken.None).WaitAsync(Bound);
-        var written = ReportFiles.Write(report, plays, settings.Out, charts: false, console);
+        var (report, observed) = await SwarmRun.RunAsync(settings, parts, console, CancellationToken.None).WaitAsync(Bound);
+        var written = ReportFiles.Write(report, observed, settings.Out, charts: false, console);
+        var plays = observed.Plays.Select(p => p.Play).ToList();
 
         Assert.True(clock.Elapsed < Bound, $"the run took {clock.Elapsed}");
         // Timers may fire a few milliseconds early; the run must not last much beyond its listening time.
@@ -64,5 +65,13 @@ public sealed class SwarmRunTests : IDisposable
         Assert.True(b.Peers > 0, $"no byte came from a peer: server {b.Server}, cache {b.Cache}");
         Assert.True(b.Server > 0, "every first play of a track needs the server");
         Assert.All(written, path => Assert.True(File.Exists(path), path));
+
+        // Every client was sampled, and the steady state (no warm-up: the whole run) is what the
+        // clients' own counters reached.
+        Assert.Equal(4, observed.Samples.Select(s => s.PeerId).Distinct().Count());
+        var steady = Assert.IsType<SteadyState>(report.SteadyState);
+        Assert.Equal(counted.Total, steady.TotalBytes);
+        Assert.Equal(1.0, steady.Server + steady.Peers + steady.Cache, 9);
+        Assert.Contains(observed.Events, e => e.Kind == "join");
     }
 }

@@ -18,3 +18,17 @@ public class SwarmSettingsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SwarmSettings { Clients = 0 }.Validate());
     }
 }
+
+public class PaperCatalogueSettingsTests
+{
+    [Fact]
+    public void The_paper_catalogue_has_its_own_size_folder_and_command_line()
+    {
+        var settings = new SwarmSettings { Catalogue = CatalogueChoice.Paper, Warmup = TimeSpan.FromSeconds(20) };
+
+        Assert.Equal(120, settings.TrackCount);
+        Assert.Equal(Path.Combine("data", "swarm-catalogue"), settings.LibraryFolder);
+        Assert.EndsWith("--tracks 120 --zipf 1 --cache ttl30 --seed 1 --catalogue paper --warmup 20", settings.Command);
+        Assert.Throws<ArgumentOutOfRangeException>(() => (settings with { Warmup = settings.Duration }).Validate());
+    }
+}

@@ -128,4 +128,46 @@ public class WorkloadGeneratorTests
         workload.SelectMany(c => c.Sessions.SelectMany(s =>
                 s.Plays.Select(p => $"{c.Client} {s.IdleBefore} {p}")))
             .ToList();
+
+    [Fact]
+    public void Without_joining_and_leaving_every_client_is_there_for_the_whole_run()
+    {
+        var workload = WorkloadGenerator.Generate(Catalogue, 50, Options, seed: 5);
+
+        Assert.All(workload, w => Assert.Equal((TimeSpan.Zero, (TimeSpan?)null), (w.JoinAt, w.LeaveAt)));
+    }
+
+    [Fact]
+    public void Late_joiners_come_in_the_first_half_and_early_leavers_go_in_the_second_half_of_their_time_and_listen_only_while_there()
+    {
+        var options = WorkloadOptions.Paper(TimeSpan.FromMinutes(20), 1.0);
+
+        var workload = WorkloadGenerator.Generate(Catalogue, 400, options, seed: 5);
+
+        var late = workload.Where(w => w.JoinAt > TimeSpan.Zero).ToList();
+        var leaving = workload.Where(w => w.LeaveAt is not null).ToList();
+        Assert.InRange(late.Count, 70, 130);    // 25 % of 400
+        Assert.InRange(leaving.Count, 70, 130);
+        Assert.All(late, w => Assert.InRange(w.JoinAt, TimeSpan.Zero, TimeSpan.FromMinutes(10)));
+        Assert.All(leaving, w =>
+        {
+            var stay = options.ListeningTime - w.JoinAt;
+            Assert.InRange(w.LeaveAt!.Value - w.JoinAt, stay / 2 - TimeSpan.FromMilliseconds(1), stay);
+            // The last play may run over the leaving time (the client is stopped then), never a whole play more.
+            var heard = TimeSpan.FromTicks(w.Plays.Sum(p => p.Heard.Ticks));
+            var lastPlay = w.Plays.Last().Heard;
+            Assert.True(heard - lastPlay < w.LeaveAt.Value - w.JoinAt, $"client {w.Client} listens {heard} in a stay of {w.LeaveAt - w.JoinAt}");
+        });
+    }
+
+    [Fact]
+    public void Joining_and_leaving_do_not_change_what_the_clients_there_from_start_to_end_listen_to()
+    {
+        var plain = WorkloadGenerator.Generate(Catalogue, 40, Options, seed: 11);
+        var moving = WorkloadGenerator.Generate(Catalogue, 40, Options with { LateJoinShare = 0.25, EarlyLeaveShare = 0.25 }, seed: 11);
+
+        var stayers = moving.Where(w => w.JoinAt == TimeSpan.Zero && w.LeaveAt is null).Select(w => w.Client).ToHashSet();
+        Assert.NotEmpty(stayers);
+        Assert.Equal(Flatten(plain.Where(w => stayers.Contains(w.Client)).ToList()), Flatten(moving.Where(w => stayers.Contains(w.Client)).ToList()));
+    }
 }

@@ -11,21 +11,28 @@ var defaults = new SwarmSettings();
 Option<int> clients = new("--clients") { Description = "clients in the swarm", DefaultValueFactory = _ => defaults.Clients };
 Option<double> duration = new("--duration") { Description = "seconds of wall time the listeners listen", DefaultValueFactory = _ => defaults.Duration.TotalSeconds };
 Option<double> speed = new("--speed") { Description = "seconds of audio played per second of wall time", DefaultValueFactory = _ => defaults.Speed };
-Option<int> tracks = new("--tracks") { Description = "tracks in the catalogue", DefaultValueFactory = _ => defaults.Tracks };
+Option<int?> tracks = new("--tracks") { Description = "tracks in the catalogue (default: 16 for the demo catalogue, 120 for paper)" };
 Option<double> zipf = new("--zipf") { Description = "Zipf exponent of track popularity", DefaultValueFactory = _ => defaults.ZipfExponent };
 Option<string> cache = new("--cache") { Description = "cache policy: ttl30 (entries last 30 s) or lru", DefaultValueFactory = _ => defaults.CacheName };
 cache.AcceptOnlyFromAmong("ttl30", "lru");
 Option<int> seed = new("--seed") { Description = "seed of the listening sessions and the overlay", DefaultValueFactory = _ => defaults.Seed };
 Option<string> output = new("--out") { Description = "folder for report.md, report.json and the charts", DefaultValueFactory = _ => defaults.Out };
-Option<string> library = new("--library") { Description = "the track library (the sample library is generated there if missing)", DefaultValueFactory = _ => defaults.Library };
+Option<string?> library = new("--library") { Description = "the track library, generated there if missing (default: data/swarm-library, data/swarm-catalogue for paper)" };
 Option<int> neighbours = new("--neighbours") { Description = "overlay neighbours each client starts with", DefaultValueFactory = _ => defaults.NeighboursPerClient };
 Option<bool> noCharts = new("--no-charts") { Description = "write the report without PNG charts" };
 Option<bool> plain = new("--plain") { Description = "print plain lines instead of the live view" };
 Option<bool> verbose = new("--verbose") { Description = "log the nodes to the console (implies --plain)" };
+// Paper-like experiment options.
+Option<string> catalogue = new("--catalogue") { Description = "demo (16 tracks of 45-120 s) or paper (120 tracks of 3-5 min, larger than a cache)", DefaultValueFactory = _ => "demo" };
+catalogue.AcceptOnlyFromAmong("demo", "paper");
+Option<double> warmup = new("--warmup") { Description = "seconds of wall time at the start left out of the steady-state figures", DefaultValueFactory = _ => 0 };
+Option<bool> compareCache = new("--compare-cache") { Description = "run the same workload with ttl30 and with lru and report them side by side" };
+Option<string?> cacheDir = new("--cache-dir") { Description = "keep each client's cache on disk under this folder" };
 
 var root = new RootCommand("Runs a Spotify.Rx swarm on this machine and reports it like the Spotify paper.")
 {
     clients, duration, speed, tracks, zipf, cache, seed, output, library, neighbours, noCharts, plain, verbose,
+    catalogue, warmup, compareCache, cacheDir,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -39,26 +46,22 @@ root.SetAction(async (parse, ct) =>
         Cache = parse.GetValue(cache) == "lru" ? CacheChoice.Lru : CacheChoice.Ttl30,
         Seed = parse.GetValue(seed),
         Out = parse.GetValue(output)!,
-        Library = parse.GetValue(library)!,
+        Library = parse.GetValue(library),
         NeighboursPerClient = parse.GetValue(neighbours),
         Charts = !parse.GetValue(noCharts),
         Live = parse.GetValue(plain) ? false : null,
         Verbose = parse.GetValue(verbose),
+        Catalogue = parse.GetValue(catalogue) == "paper" ? CatalogueChoice.Paper : CatalogueChoice.Demo,
+        Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup)),
+        CompareCache = parse.GetValue(compareCache),
+        CacheDir = parse.GetValue(cacheDir),
     };
     var console = AnsiConsole.Console;
     try
     {
-        settings.Validate();
-        var (report, plays) = await SwarmRun.RunAsync(settings, NodeParts.InProcess, console, ct);
-        var written = ReportFiles.Write(report, plays, settings.Out, settings.Charts, console);
-        // Plain text, not Spectre: its wrapping at 80 columns would break the Markdown tables.
-        var stdout = console.Profile.Out.Writer;
-        stdout.WriteLine();
-        stdout.WriteLine(MarkdownReport.Render(report));
-        stdout.WriteLine($"written: {string.Join(", ", written)}");
-        return report.Failures.Count == 0 ? 0 : 1;
+        return await SwarmCommand.RunAsync(settings, NodeParts.For(settings.Catalogue), console, ct);
     }
-    catch (ArgumentOutOfRangeException e)
+    catch (Exception e) when (e is ArgumentOutOfRangeException or NotSupportedException)
     {
         // The reason only: not the parameter's C# name and value the exception appends.
         Console.Error.WriteLine(e.Message.Split(" (Parameter")[0]);

@@ -15,8 +15,22 @@ public static class MarkdownReport
         Line(md);
         Line(md, $"`{s.Command}`");
         Line(md);
-        Line(md, $"{s.Clients} clients, {Seconds(s.Duration)} at speed {Num(s.Speed)}x, {s.Tracks} tracks, Zipf exponent {Num(s.ZipfExponent)}, cache {s.Cache}, seed {s.Seed}; ran {Seconds(report.WallTime)} of wall time.");
+        Line(md, $"{s.Clients} clients, {Seconds(s.Duration)} at speed {Num(s.Speed)}x, {s.Tracks} tracks ({s.Catalogue} catalogue), Zipf exponent {Num(s.ZipfExponent)}, cache {s.Cache}, seed {s.Seed}, warm-up {Seconds(s.Warmup)}; ran {Seconds(report.WallTime)} of wall time.");
         Line(md);
+
+        if (report.SteadyState is { } steady)
+        {
+            Line(md, $"## Steady state (wall time from {Seconds(steady.From)} on)");
+            Line(md);
+            Line(md, "| | server | peers | cache | bytes | plays | plays with a stutter | first audio p50 / p90 / p99 (ms) |");
+            Line(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+            var t = steady.TimeToFirstAudio;
+            Line(md, $"| this swarm | {Pct(steady.Server)} | {Pct(steady.Peers)} | {Pct(steady.Cache)} | {Bytes(steady.TotalBytes)} | {steady.Plays} | {steady.PlaysWithStutter} ({Pct(steady.StutterRate)}) | {Num(t.P50)} / {Num(t.P90)} / {Num(t.P99)} |");
+            Line(md, $"| Spotify 2010 | {Pct(ByteShares.Paper.Server)} | {Pct(ByteShares.Paper.Peers)} | {Pct(ByteShares.Paper.Cache)} | | | < 1 % | 265 median |");
+            Line(md);
+            Line(md, "Bytes: what each client's own counters grew by after the warm-up (cut-short plays included); plays: those that finished after it.");
+            Line(md);
+        }
 
         Line(md, "## Time to first audio (ms)");
         Line(md);

@@ -1,12 +1,14 @@
-using Spotify.Rx.Client;
 using Spectre.Console;
 
 namespace Spotify.Rx.Swarm.Report;
 
-/// <summary>Writes a report into its folder: report.md, report.json and, when they can be drawn, the charts.</summary>
+/// <summary>
+/// Writes a report into its folder: report.md, report.json, the raw observations (plays.csv,
+/// samples.csv, events.jsonl) and, when they can be drawn, the charts.
+/// </summary>
 public static class ReportFiles
 {
-    public static IReadOnlyList<string> Write(SwarmReport report, IReadOnlyList<PlayReport> plays, string folder, bool charts, IAnsiConsole console)
+    public static IReadOnlyList<string> Write(SwarmReport report, SwarmObservations observed, string folder, bool charts, IAnsiConsole console)
     {
         Directory.CreateDirectory(folder);
         IReadOnlyList<string> images = [];
@@ -14,7 +16,7 @@ public static class ReportFiles
         {
             try
             {
-                images = Charts.WriteAll(report, plays, folder);
+                images = Charts.WriteAll(report, observed, folder);
             }
             catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
             {
@@ -26,6 +28,7 @@ public static class ReportFiles
         var json = Path.Combine(folder, "report.json");
         File.WriteAllText(md, MarkdownReport.Render(report, images));
         File.WriteAllText(json, JsonReport.Render(report));
-        return [md, json, .. images.Select(i => Path.Combine(folder, i))];
+        var data = DataFiles.WriteAll(observed, folder);
+        return [md, json, .. data.Select(d => Path.Combine(folder, d)), .. images.Select(i => Path.Combine(folder, i))];
     }
 }

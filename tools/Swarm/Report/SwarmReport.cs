@@ -9,7 +9,9 @@ public sealed record RunSettings(
     double ZipfExponent,
     string Cache,
     int Seed,
-    string Command);
+    string Command,
+    TimeSpan Warmup = default,
+    string Catalogue = "demo");
 
 /// <summary>Latency percentiles in milliseconds (nearest rank), over <see cref="Count"/> values.</summary>
 public sealed record Percentiles(int Count, double P50, double P90, double P99, double Max, double Mean)
@@ -80,4 +82,37 @@ public sealed record SwarmReport(
 
     public double RandomAccessShare => Plays == 0 ? 0 : (double)RandomAccessPlays / Plays;
     public double StutterRate => Plays == 0 ? 0 : (double)PlaysWithStutter / Plays;
+
+    /// <summary>The figures after the warm-up, the ones to set beside the paper's.</summary>
+    public SteadyState? SteadyState { get; init; }
+
+    /// <summary>Where the bytes of each interval of wall time came from: the paper's shares as a curve.</summary>
+    public IReadOnlyList<IntervalShares> SharesOverTime { get; init; } = [];
 }
+
+/// <summary>
+/// The swarm after the warm-up (wall time <see cref="From"/> on): bytes each client's counters
+/// grew by from then to its last sample, summed, and the plays that finished from then on.
+/// <see cref="Server"/>, <see cref="Peers"/> and <see cref="Cache"/> are fractions of those bytes
+/// and add up to 1 (all 0 when no byte moved).
+/// </summary>
+public sealed record SteadyState(
+    TimeSpan From,
+    long ServerBytes,
+    long PeerBytes,
+    long CacheBytes,
+    int Plays,
+    int PlaysWithStutter,
+    Percentiles TimeToFirstAudio)
+{
+    public long TotalBytes => ServerBytes + PeerBytes + CacheBytes;
+    public double Server => Share(ServerBytes);
+    public double Peers => Share(PeerBytes);
+    public double Cache => Share(CacheBytes);
+    public double StutterRate => Plays == 0 ? 0 : (double)PlaysWithStutter / Plays;
+
+    private double Share(long part) => TotalBytes == 0 ? 0 : (double)part / TotalBytes;
+}
+
+/// <summary>Bytes the swarm received between <see cref="From"/> and <see cref="To"/> (wall time), by source.</summary>
+public sealed record IntervalShares(TimeSpan From, TimeSpan To, ByteShares Bytes);

@@ -20,6 +20,9 @@ public sealed record PeerStatus(
     public static PeerStatus Idle(string peerId) =>
         new(peerId, null, TimeSpan.Zero, TimeSpan.Zero, false, "Idle", null, 0, 0, 0, 0, 0, 0, null);
 
+    /// <summary>The state of a client that has left the swarm.</summary>
+    public const string LeftState = "Left";
+
     public bool IsPlaying => State == "Playing";
     public bool IsStalled => State == "Underrun";
 }

@@ -13,7 +13,10 @@ namespace Spotify.Rx.Swarm.Running;
 public sealed class SwarmMonitor : IDisposable
 {
     private readonly ConcurrentDictionary<string, PeerStatus> _latest = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<PlayReport> _plays = new();
+    private readonly ConcurrentQueue<FinishedPlay> _plays = new();
+    private readonly ConcurrentQueue<SwarmEvent> _events = new();
+    private readonly ConcurrentDictionary<string, bool> _left = new(StringComparer.Ordinal);
+    private readonly List<ClientSample> _clientSamples = [];
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly List<SwarmSample> _samples = [];
     private readonly List<IDisposable> _subscriptions = [];
@@ -22,13 +25,46 @@ public sealed class SwarmMonitor : IDisposable
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>Starts the run's clock again: every time in the observations counts from here.</summary>
+    public void Begin() => _clock.Restart();
+
     public void Watch(ISwarmClient client)
     {
         _latest[client.PeerId] = PeerStatus.Idle(client.PeerId);
+        Event(client.PeerId, "join", client.Endpoint.ToString());
         lock (_gate)
         {
-            _subscriptions.Add(client.Status.Subscribe(s => _latest[s.PeerId] = s, e => Fail(client.PeerId, e)));
-            _subscriptions.Add(client.Plays.Subscribe(_plays.Enqueue, e => Fail(client.PeerId, e)));
+            _subscriptions.Add(client.Status.Subscribe(Update, e => Fail(client.PeerId, e)));
+            _subscriptions.Add(client.Plays.Subscribe(p => _plays.Enqueue(new FinishedPlay(_clock.Elapsed, p)), e => Fail(client.PeerId, e)));
+        }
+    }
+
+    /// <summary>A client left the swarm: its last counters stay (they are what it received), its state says it is gone.</summary>
+    public void Left(string peerId)
+    {
+        _left[peerId] = true;
+        if (_latest.TryGetValue(peerId, out var last)) _latest[peerId] = last with { State = PeerStatus.LeftState, TrackId = null, BufferAhead = TimeSpan.Zero, Connections = 0, Uploads = 0, DownloadSources = 0 };
+        Event(peerId, "leave", "");
+    }
+
+    private void Update(PeerStatus status)
+    {
+        // A node may still publish while it stops; the swarm has already counted it out.
+        if (_left.ContainsKey(status.PeerId)) return;
+        var before = _latest.GetValueOrDefault(status.PeerId);
+        _latest[status.PeerId] = status;
+        // A snapshot carries the client's latest rule event; a new line is a new event.
+        if (status.LastEvent is { } line && line != before?.LastEvent) Event(status.PeerId, "rule", line);
+    }
+
+    private void Event(string peerId, string kind, string detail) => _events.Enqueue(new SwarmEvent(_clock.Elapsed, peerId, kind, detail));
+
+    /// <summary>What the run observed so far, as plain data.</summary>
+    public SwarmObservations Observations
+    {
+        get
+        {
+            lock (_gate) return new SwarmObservations(_plays.ToArray(), _clientSamples.ToList(), _events.OrderBy(e => e.At).ToList());
         }
     }
 
@@ -36,14 +72,18 @@ public sealed class SwarmMonitor : IDisposable
     public IReadOnlyList<PeerStatus> Clients =>
         _latest.Values.OrderBy(s => s.PeerId, StringComparer.Ordinal).ToList();
 
-    public IReadOnlyList<PlayReport> Plays => _plays.ToArray();
+    public IReadOnlyList<PlayReport> Plays => _plays.Select(p => p.Play).ToArray();
 
     /// <summary>Clients that stopped listening because something failed, with the reason.</summary>
     public IReadOnlyList<string> Failures => _failures.ToArray();
 
     public void Fail(string peerId, Exception error) => Fail(peerId, $"{error.GetType().Name}: {error.Message}");
 
-    public void Fail(string peerId, string reason) => _failures.Enqueue($"{peerId}: {reason}");
+    public void Fail(string peerId, string reason)
+    {
+        _failures.Enqueue($"{peerId}: {reason}");
+        Event(peerId, "failure", reason);
+    }
 
     public IReadOnlyList<SwarmSample> Samples
     {
@@ -52,8 +92,14 @@ public sealed class SwarmMonitor : IDisposable
 
     public SwarmSample Sample()
     {
-        var sample = SwarmSampler.Aggregate(_clock.Elapsed, Clients);
-        lock (_gate) _samples.Add(sample);
+        var at = _clock.Elapsed;
+        var clients = Clients;
+        var sample = SwarmSampler.Aggregate(at, clients);
+        lock (_gate)
+        {
+            _samples.Add(sample);
+            _clientSamples.AddRange(clients.Where(c => c.State != PeerStatus.LeftState).Select(c => SwarmSampler.Of(at, c)));
+        }
         return sample;
     }
 

@@ -16,62 +16,151 @@ public static class SwarmRun
     /// <summary>How long the clients get to stop and the last reports to arrive once the run is over.</summary>
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(10);
 
-    public static async Task<(SwarmReport Report, IReadOnlyList<PlayReport> Plays)> RunAsync(
+    public static async Task<(SwarmReport Report, SwarmObservations Observed)> RunAsync(
         SwarmSettings settings, SwarmParts parts, IAnsiConsole console, CancellationToken ct)
     {
         settings.Validate();
         var progress = new Progress<string>(line => Say(console, line));
 
-        var catalogue = (await parts.EnsureLibrary(settings.Library, settings.Tracks, progress, ct).ConfigureAwait(false))
-            .Take(settings.Tracks).ToList();
-        if (catalogue.Count == 0) throw new InvalidOperationException($"the library in {settings.Library} has no tracks");
+        var catalogue = (await parts.EnsureLibrary(settings.LibraryFolder, settings.TrackCount, progress, ct).ConfigureAwait(false))
+            .Take(settings.TrackCount).ToList();
+        if (catalogue.Count == 0) throw new InvalidOperationException($"the library in {settings.LibraryFolder} has no tracks");
 
-        var workload = WorkloadGenerator.Generate(catalogue, settings.Clients, new WorkloadOptions
-        {
-            ListeningTime = settings.Duration * settings.Speed,
-            ZipfExponent = settings.ZipfExponent,
-        }, settings.Seed);
+        var listeningTime = settings.Duration * settings.Speed;
+        var workload = WorkloadGenerator.Generate(catalogue, settings.Clients,
+            settings.Catalogue == CatalogueChoice.Paper
+                ? WorkloadOptions.Paper(listeningTime, settings.ZipfExponent)
+                : new WorkloadOptions { ListeningTime = listeningTime, ZipfExponent = settings.ZipfExponent },
+            settings.Seed);
 
         Action<ILoggingBuilder>? logs = settings.Verbose ? l => l.AddSimpleConsole(o => o.SingleLine = true) : null;
-        await using var host = await SwarmHost.StartAsync(settings.Library, settings.Keys, logs, ct).ConfigureAwait(false);
+        await using var host = await SwarmHost.StartAsync(settings.LibraryFolder, settings.Keys, logs, ct).ConfigureAwait(false);
         Say(console, $"server {host.ServerUrl}, tracker {host.TrackerUrl}, {catalogue.Count} tracks");
 
-        var clients = new List<ISwarmClient>(settings.Clients);
         using var monitor = new SwarmMonitor();
+        var swarm = new Presence(Neighbours.Choose(settings.Clients, settings.NeighboursPerClient, new Random(settings.Seed)));
         try
         {
-            clients.AddRange(await StartClientsAsync(settings, parts, host, ct).ConfigureAwait(false));
-            foreach (var client in clients) monitor.Watch(client);
-            foreach (var (from, to) in Neighbours.Choose(clients.Count, settings.NeighboursPerClient, new Random(settings.Seed)))
-            {
-                clients[from].AddNeighbour(clients[to].Endpoint);
-                clients[to].AddNeighbour(clients[from].Endpoint);
-            }
-            Say(console, $"{clients.Count} clients started; listening for {settings.Duration.TotalSeconds:0} s at {settings.Speed}x");
+            var fromStart = workload.Where(w => w.JoinAt == TimeSpan.Zero).Select(w => w.Client).ToList();
+            var started = await StartClientsAsync(settings, parts, host, fromStart, ct).ConfigureAwait(false);
+            foreach (var (index, client) in started) swarm.Join(index, client, monitor);
+            int late = settings.Clients - fromStart.Count, leaving = workload.Count(w => w.LeaveAt is not null);
+            Say(console, $"{fromStart.Count} clients started" + (late > 0 || leaving > 0 ? $" ({late} more join later, {leaving} leave early)" : "")
+                + $"; listening for {settings.Duration.TotalSeconds:0} s at {settings.Speed}x");
 
-            var started = monitor.Elapsed;
-            using var cost = new ProcessCostMeter(clients.Count);
+            monitor.Begin();
+            using var cost = new ProcessCostMeter(settings.Clients);
             using var listening = CancellationTokenSource.CreateLinkedTokenSource(ct);
             listening.CancelAfter(settings.Duration);
             using var viewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bool live = (settings.Live ?? LiveView.CanRedraw(console)) && !settings.Verbose;
             var view = new LiveView(monitor, settings.Duration, console, live).RunAsync(viewing.Token);
 
-            var sessions = clients.Select((c, i) => ListenAsync(c.PeerId, new SessionPlayer(c, settings.Speed, TimeProvider.System), workload[i], monitor, listening.Token)).ToList();
-            await EndAsync(sessions, clients, monitor, settings.Duration + Drain, ct).ConfigureAwait(false);
-            var wallTime = monitor.Elapsed - started;
+            var lives = workload.Select(w => LiveAsync(w, settings, parts, host, swarm, monitor, listening.Token)).ToList();
+            await EndAsync(lives, workload.Select(w => PeerId(w.Client)).ToList(), monitor, settings.Duration + Drain, ct).ConfigureAwait(false);
+            var wallTime = monitor.Elapsed;
             var spent = cost.Stop();
 
             viewing.Cancel();
             await view.ConfigureAwait(false);
-            await DisposeAsync(clients, monitor).ConfigureAwait(false);
+            await DisposeAsync(swarm.TakeAll(), monitor).ConfigureAwait(false);
 
-            var report = ReportBuilder.Build(Settings(settings, catalogue.Count), wallTime, monitor.Plays, monitor.Samples, monitor.Failures) with { Cost = spent };
-            return (report, monitor.Plays);
+            var observed = monitor.Observations;
+            var report = ReportBuilder.Build(Settings(settings, catalogue.Count), wallTime, observed, monitor.Samples, monitor.Failures) with { Cost = spent };
+            return (report, observed);
         }
         finally
         {
-            await DisposeAsync(clients, monitor).ConfigureAwait(false);
+            await DisposeAsync(swarm.TakeAll(), monitor).ConfigureAwait(false);
+        }
+    }
+
+    private static string PeerId(int index) => $"peer-{index:000}";
+
+    /// <summary>
+    /// One client's time in the swarm: a late joiner starts when its time comes and links to the
+    /// neighbours already there; every client plays its sessions; an early leaver stops its node
+    /// then, so the others lose it as a source.
+    /// </summary>
+    private static async Task LiveAsync(ClientWorkload workload, SwarmSettings settings, SwarmParts parts, SwarmHost host,
+        Presence swarm, SwarmMonitor monitor, CancellationToken listening)
+    {
+        string peerId = PeerId(workload.Client);
+        var client = swarm.Find(workload.Client);
+        if (client is null)
+        {
+            try
+            {
+                await Task.Delay(Wall(workload.JoinAt, settings.Speed), TimeProvider.System, listening).ConfigureAwait(false);
+                client = await parts.StartClient(Launch(settings, workload.Client, host), listening).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (listening.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                monitor.Fail(peerId, e);
+                return;
+            }
+            swarm.Join(workload.Client, client, monitor);
+        }
+
+        using var stay = CancellationTokenSource.CreateLinkedTokenSource(listening);
+        if (workload.LeaveAt is { } leaveAt) stay.CancelAfter(Wall(leaveAt - workload.JoinAt, settings.Speed));
+        await ListenAsync(peerId, new SessionPlayer(client, settings.Speed, TimeProvider.System), workload, monitor, stay.Token).ConfigureAwait(false);
+        if (workload.LeaveAt is not null && !listening.IsCancellationRequested && swarm.Leave(workload.Client) is { } leaving)
+        {
+            await DisposeAsync([leaving], monitor).ConfigureAwait(false);
+            monitor.Left(peerId);
+        }
+    }
+
+    private static TimeSpan Wall(TimeSpan audio, double speed) => TimeSpan.FromTicks((long)(audio.Ticks / speed));
+
+    /// <summary>
+    /// Which clients are in the swarm now, and the overlay links among them: a link of the seed's
+    /// overlay is made when its second end joins.
+    /// </summary>
+    private sealed class Presence(IReadOnlyList<(int From, int To)> links)
+    {
+        private readonly Dictionary<int, ISwarmClient> _present = [];
+        private readonly object _gate = new();
+
+        public ISwarmClient? Find(int index)
+        {
+            lock (_gate) return _present.GetValueOrDefault(index);
+        }
+
+        public void Join(int index, ISwarmClient client, SwarmMonitor monitor)
+        {
+            monitor.Watch(client);
+            lock (_gate)
+            {
+                _present[index] = client;
+                foreach (var (from, to) in links)
+                {
+                    if (from != index && to != index) continue;
+                    if (!_present.TryGetValue(from == index ? to : from, out var other)) continue;
+                    client.AddNeighbour(other.Endpoint);
+                    other.AddNeighbour(client.Endpoint);
+                }
+            }
+        }
+
+        public ISwarmClient? Leave(int index)
+        {
+            lock (_gate) return _present.Remove(index, out var client) ? client : null;
+        }
+
+        public List<ISwarmClient> TakeAll()
+        {
+            lock (_gate)
+            {
+                var all = _present.OrderBy(p => p.Key).Select(p => p.Value).ToList();
+                _present.Clear();
+                return all;
+            }
         }
     }
 
@@ -79,17 +168,17 @@ public static class SwarmRun
     /// Starts the clients a few at a time (each logs in and opens its overlay port), in peer order.
     /// If one fails to start, the ones already up are stopped before the error goes on.
     /// </summary>
-    private static async Task<ISwarmClient[]> StartClientsAsync(SwarmSettings settings, SwarmParts parts, SwarmHost host, CancellationToken ct)
+    private static async Task<(int Index, ISwarmClient Client)[]> StartClientsAsync(SwarmSettings settings, SwarmParts parts, SwarmHost host, IReadOnlyList<int> indices, CancellationToken ct)
     {
         var started = new ISwarmClient?[settings.Clients];
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, settings.Clients),
+            await Parallel.ForEachAsync(indices,
                 new ParallelOptions { MaxDegreeOfParallelism = 2 * Environment.ProcessorCount, CancellationToken = ct },
                 async (i, token) => started[i] = await parts.StartClient(
-                    new ClientLaunch(i, $"peer-{i:000}", host.ServerUrl, host.TrackerUrl, settings.Cache, settings.Speed), token).ConfigureAwait(false))
+                    Launch(settings, i, host), token).ConfigureAwait(false))
                 .ConfigureAwait(false);
-            return started.Select(c => c!).ToArray();
+            return indices.Select(i => (i, started[i]!)).ToArray();
         }
         catch
         {
@@ -102,7 +191,7 @@ public static class SwarmRun
     /// Waits for every listener to leave its playlist once the run's time is up. A client that does
     /// not is named in the report with what it was doing, and the run ends without it.
     /// </summary>
-    private static async Task EndAsync(List<Task> sessions, List<ISwarmClient> clients, SwarmMonitor monitor, TimeSpan bound, CancellationToken ct)
+    private static async Task EndAsync(List<Task> sessions, List<string> peerIds, SwarmMonitor monitor, TimeSpan bound, CancellationToken ct)
     {
         try
         {
@@ -114,8 +203,8 @@ public static class SwarmRun
             for (int i = 0; i < sessions.Count; i++)
             {
                 if (sessions[i].IsCompleted) continue;
-                var status = last.GetValueOrDefault(clients[i].PeerId);
-                monitor.Fail(clients[i].PeerId, $"still playing {Drain.TotalSeconds:0} s after the end of the run ({status?.TrackId ?? "no track"} at {status?.Position:m\\:ss}, {status?.State}, buffer {status?.BufferAhead.TotalSeconds:0.0} s, last event: {status?.LastEvent})");
+                var status = last.GetValueOrDefault(peerIds[i]);
+                monitor.Fail(peerIds[i], $"still playing {Drain.TotalSeconds:0} s after the end of the run ({status?.TrackId ?? "no track"} at {status?.Position:m\\:ss}, {status?.State}, buffer {status?.BufferAhead.TotalSeconds:0.0} s, last event: {status?.LastEvent})");
             }
         }
     }
@@ -147,7 +236,14 @@ public static class SwarmRun
     }
 
     public static RunSettings Settings(SwarmSettings s, int tracks) =>
-        new(s.Clients, s.Duration, s.Speed, tracks, s.ZipfExponent, s.CacheName, s.Seed, s.Command);
+        new(s.Clients, s.Duration, s.Speed, tracks, s.ZipfExponent, s.CacheName, s.Seed, s.Command, s.Warmup, s.CatalogueName);
+
+    private static ClientLaunch Launch(SwarmSettings settings, int index, SwarmHost host)
+    {
+        string peerId = PeerId(index);
+        return new ClientLaunch(index, peerId, host.ServerUrl, host.TrackerUrl, settings.Cache, settings.Speed,
+            settings.CacheDir is null ? null : Path.Combine(settings.CacheDir, settings.CacheName, peerId));
+    }
 
     /// <summary>A listener whose client fails is reported once and stops; the rest of the swarm goes on.</summary>
     private static async Task ListenAsync(string peerId, SessionPlayer player, ClientWorkload workload, SwarmMonitor monitor, CancellationToken ct)

@@ -4,6 +4,12 @@ namespace Spotify.Rx.Swarm.Running;
 
 public enum CacheChoice { Ttl30, Lru }
 
+/// <summary>
+/// Which catalogue the swarm plays: the quick demo's 16 short tracks, or the paper-like catalogue
+/// of 120 tracks of 3-5 minutes, several times larger than one client's 100 MB cache.
+/// </summary>
+public enum CatalogueChoice { Demo, Paper }
+
 /// <summary>Everything a swarm run is told; the defaults finish in about two minutes on two cores.</summary>
 public sealed record SwarmSettings
 {
@@ -12,14 +18,30 @@ public sealed record SwarmSettings
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>How many seconds of audio each wall-clock second plays.</summary>
     public double Speed { get; init; } = 4;
-    /// <summary>Tracks in the catalogue the workload draws from.</summary>
-    public int Tracks { get; init; } = 16;
+    public CatalogueChoice Catalogue { get; init; } = CatalogueChoice.Demo;
+    /// <summary>Tracks in the catalogue the workload draws from; null: the catalogue's own size (16 or 120).</summary>
+    public int? Tracks { get; init; }
+    public int TrackCount => Tracks ?? (Catalogue == CatalogueChoice.Paper ? 120 : 16);
     public double ZipfExponent { get; init; } = 1.0;
     public CacheChoice Cache { get; init; } = CacheChoice.Ttl30;
     public int Seed { get; init; } = 1;
     public string Out { get; init; } = Path.Combine("data", "swarm-report");
-    /// <summary>The swarm's own sample library: shorter tracks than the server's default <c>data/library</c>.</summary>
-    public string Library { get; init; } = Path.Combine("data", "swarm-library");
+    /// <summary>
+    /// The track library; null: the catalogue's own folder, <c>data/swarm-library</c> (the demo's
+    /// tracks, shorter than the server's default <c>data/library</c>) or <c>data/swarm-catalogue</c>.
+    /// </summary>
+    public string? Library { get; init; }
+    public string LibraryFolder => Library ?? Path.Combine("data", Catalogue == CatalogueChoice.Paper ? "swarm-catalogue" : "swarm-library");
+    /// <summary>Wall time at the start of the run left out of the steady-state figures (caches filling).</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
+    /// <summary>Run the same workload twice, once per cache policy, and report them side by side.</summary>
+    public bool CompareCache { get; init; }
+    /// <summary>
+    /// Where each client keeps its cache on disk (a folder per client under it); null keeps the
+    /// caches in memory. A 100 MB LRU cache per client does not fit in one process's memory for
+    /// hundreds of clients, so large runs want this once the client can cache on disk.
+    /// </summary>
+    public string? CacheDir { get; init; }
     public string Keys { get; init; } = Path.Combine("data", "keys");
     public int NeighboursPerClient { get; init; } = 3;
     public bool Charts { get; init; } = true;
@@ -32,14 +54,19 @@ public sealed record SwarmSettings
 
     /// <summary>The command that repeats this run, for the report.</summary>
     public string Command => string.Create(CultureInfo.InvariantCulture,
-        $"dotnet run --project tools/Swarm -- --clients {Clients} --duration {Duration.TotalSeconds:0.###} --speed {Speed:0.###} --tracks {Tracks} --zipf {ZipfExponent:0.###} --cache {CacheName} --seed {Seed}");
+        $"dotnet run --project tools/Swarm -- --clients {Clients} --duration {Duration.TotalSeconds:0.###} --speed {Speed:0.###} --tracks {TrackCount} --zipf {ZipfExponent:0.###} --cache {CacheName} --seed {Seed}")
+        + (Catalogue == CatalogueChoice.Paper ? " --catalogue paper" : "")
+        + (Warmup > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" --warmup {Warmup.TotalSeconds:0.###}") : "");
+
+    public string CatalogueName => Catalogue == CatalogueChoice.Paper ? "paper" : "demo";
 
     public void Validate()
     {
         if (Clients < 1) throw new ArgumentOutOfRangeException(nameof(Clients), Clients, "--clients must be at least 1");
         if (Duration <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Duration), Duration, "--duration must be positive");
         if (!(Speed > 0)) throw new ArgumentOutOfRangeException(nameof(Speed), Speed, "--speed must be positive");
-        if (Tracks < 1) throw new ArgumentOutOfRangeException(nameof(Tracks), Tracks, "--tracks must be at least 1");
+        if (Warmup < TimeSpan.Zero || Warmup >= Duration) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "--warmup must be at least 0 and shorter than --duration");
+        if (TrackCount < 1) throw new ArgumentOutOfRangeException(nameof(Tracks), Tracks, "--tracks must be at least 1");
         if (ZipfExponent < 0) throw new ArgumentOutOfRangeException(nameof(ZipfExponent), ZipfExponent, "--zipf must not be negative");
         if (NeighboursPerClient < 0) throw new ArgumentOutOfRangeException(nameof(NeighboursPerClient), NeighboursPerClient, "--neighbours must not be negative");
     }

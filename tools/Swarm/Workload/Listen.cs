@@ -11,8 +11,12 @@ public sealed record Listen(string TrackId, TimeSpan StartAt, bool RandomAccess,
 /// <summary>A listening session: a pause, then plays back to back.</summary>
 public sealed record ListeningSession(TimeSpan IdleBefore, IReadOnlyList<Listen> Plays);
 
-/// <summary>Everything one client of the swarm will listen to, in order.</summary>
-public sealed record ClientWorkload(int Client, IReadOnlyList<ListeningSession> Sessions)
+/// <summary>
+/// Everything one client of the swarm will listen to, in order: it joins the swarm at
+/// <see cref="JoinAt"/> and, when <see cref="LeaveAt"/> is set, leaves it then (audio time since the
+/// run started), whatever it is playing.
+/// </summary>
+public sealed record ClientWorkload(int Client, IReadOnlyList<ListeningSession> Sessions, TimeSpan JoinAt = default, TimeSpan? LeaveAt = null)
 {
     public IEnumerable<Listen> Plays => Sessions.SelectMany(s => s.Plays);
 }

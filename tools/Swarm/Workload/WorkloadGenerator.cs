@@ -26,7 +26,7 @@ public static class WorkloadGenerator
 
         var popularity = new Zipf(catalogue.Count, options.ZipfExponent);
         return Enumerable.Range(0, clients)
-            .Select(client => ForClient(client, catalogue, popularity, options, new Random(ClientSeed(seed, client))))
+            .Select(client => ForClient(client, catalogue, popularity, options, new Random(ClientSeed(seed, client)), new Random(ClientSeed(~seed, client))))
             .ToList();
     }
 
@@ -43,10 +43,17 @@ public static class WorkloadGenerator
     }
 
     private static ClientWorkload ForClient(
-        int client, IReadOnlyList<CatalogueTrack> catalogue, Zipf popularity, WorkloadOptions options, Random random)
+        int client, IReadOnlyList<CatalogueTrack> catalogue, Zipf popularity, WorkloadOptions options, Random random, Random presence)
     {
+        // Joining and leaving come from a stream of their own, so the sessions of a run without
+        // them are the same as before they existed.
+        var joinAt = presence.NextDouble() < options.LateJoinShare ? Milliseconds(Scale(options.ListeningTime, 0.5 * presence.NextDouble())) : TimeSpan.Zero;
+        TimeSpan? leaveAt = presence.NextDouble() < options.EarlyLeaveShare
+            ? joinAt + Milliseconds(Scale(options.ListeningTime - joinAt, 0.5 + 0.5 * presence.NextDouble()))
+            : null;
+
         var sessions = new List<ListeningSession>();
-        var left = options.ListeningTime;
+        var left = (leaveAt ?? options.ListeningTime) - joinAt;
         string? previous = null;
         var history = new List<CatalogueTrack>();
         while (left > TimeSpan.Zero)
@@ -79,7 +86,7 @@ public static class WorkloadGenerator
             }
             sessions.Add(new ListeningSession(Milliseconds(idle), plays));
         }
-        return new ClientWorkload(client, sessions);
+        return new ClientWorkload(client, sessions, joinAt, leaveAt);
     }
 
     /// <summary>A Zipf pick, drawn again (a few times) if it is the track just played: nobody queues a track after itself.</summary>

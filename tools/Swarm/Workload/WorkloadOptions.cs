@@ -37,8 +37,28 @@ public sealed record WorkloadOptions
     /// <summary>The first session of each client starts within this window, so clients do not all start at once.</summary>
     public TimeSpan StartSpread { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Share of clients that join the swarm later, at a time drawn evenly from the first half of
+    /// the run; the others are there from the start.
+    /// </summary>
+    public double LateJoinShare { get; init; }
+
+    /// <summary>Share of clients that leave before the run ends, somewhere in the second half of their time in it.</summary>
+    public double EarlyLeaveShare { get; init; }
+
+    /// <summary>The paper-like run: a quarter of the clients join late and a quarter leave early.</summary>
+    public static WorkloadOptions Paper(TimeSpan listeningTime, double zipfExponent) => new()
+    {
+        ListeningTime = listeningTime,
+        ZipfExponent = zipfExponent,
+        LateJoinShare = 0.25,
+        EarlyLeaveShare = 0.25,
+    };
+
     public void Validate()
     {
+        if (LateJoinShare is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(LateJoinShare), LateJoinShare, "must be a share in [0, 1]");
+        if (EarlyLeaveShare is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(EarlyLeaveShare), EarlyLeaveShare, "must be a share in [0, 1]");
         if (ListeningTime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ListeningTime), ListeningTime, "must be positive");
         if (ZipfExponent < 0 || double.IsNaN(ZipfExponent)) throw new ArgumentOutOfRangeException(nameof(ZipfExponent), ZipfExponent, "must be zero or more");
         if (RandomAccessShare is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(RandomAccessShare), RandomAccessShare, "must be a share in [0, 1]");
