@@ -56,7 +56,7 @@ public sealed class MultiHostSwarmTests(ITestOutputHelper output)
             Lan.CapUplink("c2", "1500kbit");
             Lan.CapUplink("c3", "1500kbit");
 
-            var server = Run("server", "Spotify.Rx.Server.dll", "--urls", "http://0.0.0.0:5080", "--Server:AudioUrl=http://0.0.0.0:5081",
+            var server = Run("server", "Spotify.Rx.Server.dll", "--urls", "http://0.0.0.0:5080", "--Server:AudioUrl=http://0.0.0.0:5081", "--Server:DemoAccount=true",
                 $"--Server:LibraryFolder={Path.Combine(work, "library")}", $"--Server:SigningKeyFile={Path.Combine(work, "server-signing.pem")}");
             var tracker = Run("tracker", "Spotify.Rx.Tracker.dll", "--urls", "http://0.0.0.0:7070",
                 $"--Tracker:JwksUrl={ServerUrl}/.well-known/jwks.json");

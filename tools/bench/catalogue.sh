@@ -42,7 +42,7 @@ port=$(free_port); audio_port=$(free_port)
 ours="http://127.0.0.1:$port"; audio="http://127.0.0.1:$audio_port"
 started=$(date +%s.%N)
 dotnet Nodes/Server/bin/Release/net10.0/Spotify.Rx.Server.dll --urls "$ours" --Server:AudioUrl="$audio" \
-  --Server:LibraryFolder="$library" --Server:SigningKeyFile="$work/key.pem" \
+  --Server:LibraryFolder="$library" --Server:SigningKeyFile="$work/key.pem" --Server:DemoAccount=true \
   --Logging:LogLevel:Default=Warning --Logging:LogLevel:Spotify.Rx=Information ${SERVER_ARGS:-} >"$work/server.log" 2>&1 &
 server_pid=$!
 until curl -fs "$ours/healthz" >/dev/null 2>&1; do
