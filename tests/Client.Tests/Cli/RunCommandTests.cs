@@ -45,7 +45,8 @@ public sealed class RunCommandTests(CliNodes nodes, Xunit.Abstractions.ITestOutp
         var second = nodes.Library.Tracks[1];
         await using var p = ClientProcess.Start(["run", "--json", "--speed", $"{Speed}", "--peer-id", "cli-run-a", .. nodes.NodeArgs]);
         var (ready, _) = await p.WaitAsync(0, Type("ready"), "the ready line");
-        Assert.Equal("cli-run-a", ready.GetProperty("peerId").GetString());
+        // The server signs a bare device name under the account (peer ids belong to accounts).
+        Assert.Equal("demo.cli-run-a", ready.GetProperty("peerId").GetString());
 
         // play by id: the track starts from 0 and is heard (rule 1's start).
         var at = await p.SendAsync($"play {first.Id}");
