@@ -72,7 +72,7 @@ public sealed class MultiHostSwarmTests(ITestOutputHelper output)
             // The tracker recorded c1 at its host's address, not 127.0.0.1 or 0.0.0.0.
             var recorded = await RecordedEndpoints(track);
             output.WriteLine("tracker: " + string.Join(", ", recorded.Select(p => $"{p.PeerId}@{p.Endpoint}")));
-            Assert.StartsWith(Address("c1") + ":", Assert.Single(recorded, p => p.PeerId == "c1").Endpoint);
+            Assert.StartsWith(Address("c1") + ":", Assert.Single(recorded, p => p.PeerId == "demo.c1").Endpoint);
 
             // 2. c2, on another host, gets most of the track from c1.
             var c2 = Client("c2", track);

@@ -185,10 +185,27 @@ public sealed class ClientNode : IAsyncDisposable
     }
 
     /// <summary>A user pause: the playhead stops where it is, downloading goes on (not an underrun: no rule-5 metric counts it).</summary>
-    public void Pause() => _s.Loop.Schedule(() => { _userPaused = true; _run?.UserPause(true); });
+    public void Pause() => _ = PauseAsync();
+
+    /// <summary><see cref="Pause"/>, done once the loop has held the playhead (a caller that reports the position waits for it).</summary>
+    public Task PauseAsync() => OnLoopAsync(() => { _userPaused = true; _run?.UserPause(true); });
 
     /// <summary>Continues after <see cref="Pause"/>.</summary>
-    public void Resume() => _s.Loop.Schedule(() => { _userPaused = false; _run?.UserPause(false); });
+    public void Resume() => _ = ResumeAsync();
+
+    /// <summary><see cref="Resume"/>, done once the loop has let the playhead go on.</summary>
+    public Task ResumeAsync() => OnLoopAsync(() => { _userPaused = false; _run?.UserPause(false); });
+
+    private Task OnLoopAsync(Action action)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _s.Loop.Schedule(() =>
+        {
+            action();
+            done.TrySetResult();
+        });
+        return done.Task;
+    }
 
     /// <summary>Opens an overlay connection to a neighbour (the overlay's SEARCH goes to neighbours, then once more).</summary>
     public void AddNeighbour(IPEndPoint peer)

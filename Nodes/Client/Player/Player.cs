@@ -60,9 +60,9 @@ public sealed class Player : IAsyncDisposable
                 if (found is not { } f) return await PostAsync(() => Task.FromResult(Fail(command, $"no track matches '{query}'")));
                 return await PostAsync(() => command is PlayerCommand.Play ? PlayAsync(f.Track, f.Matches) : QueueAsync(f.Track, f.Matches));
             case PlayerCommand.Pause:
-                return await PostAsync(() => Task.FromResult(Pause()));
+                return await PostAsync(PauseAsync);
             case PlayerCommand.Resume:
-                return await PostAsync(() => Task.FromResult(Resume()));
+                return await PostAsync(ResumeAsync);
             case PlayerCommand.Next:
                 return await PostAsync(NextAsync);
             case PlayerCommand.Previous:
@@ -100,18 +100,20 @@ public sealed class Player : IAsyncDisposable
         return Ok(new PlayerCommand.Queue(track.Id), $"queued {track} ({place} to go){MatchNote(matches)}");
     }
 
-    private PlayerAnswer Pause()
+    // The answer reports the position: it waits until the node's loop has held (or released) the playhead.
+    private async Task<PlayerAnswer> PauseAsync()
     {
         if (_run is null) return Fail(new PlayerCommand.Pause(), "nothing is playing");
-        _client.Pause();
         _paused = true;
+        await _client.PauseAsync();
         return Ok(new PlayerCommand.Pause(), "paused");
     }
 
-    private PlayerAnswer Resume()
+    private async Task<PlayerAnswer> ResumeAsync()
     {
         if (!_paused) return Fail(new PlayerCommand.Resume(), "not paused");
-        ResumeIfPaused();
+        _paused = false;
+        await _client.ResumeAsync();
         return Ok(new PlayerCommand.Resume(), "playing");
     }
 
