@@ -105,6 +105,19 @@ internal sealed class TrackDownload : IDisposable
         set => _playhead = Manifest.ChunkIndexOf(Manifest.OffsetOf(value));
     }
 
+    /// <summary>
+    /// The playhead as it plays (on the loop). Entering a new chunk moves the windows that are measured
+    /// from it (the server's 15 s ahead while no peer is known, urgency): the scheduler is asked again,
+    /// or a download with nothing in flight would wait for an arrival that never comes.
+    /// </summary>
+    public void PlayheadMoved(TimeSpan position)
+    {
+        var chunk = Manifest.ChunkIndexOf(Manifest.OffsetOf(position));
+        if (chunk == _playhead) return;
+        _playhead = chunk;
+        Pump();
+    }
+
     /// <summary>How far audio can be decoded from <paramref name="position"/> with the bytes here (any thread may ask).</summary>
     public TimeSpan PlayableUntil(TimeSpan position)
     {

@@ -82,7 +82,7 @@ internal sealed class TrackPlayback : IDisposable
         _rules.Add(UnderrunPause.Source(positions, level, _s.Loop).Subscribe(c => _s.Loop.Schedule(() => OnCommand(c))));
         _rules.Add(positions.Subscribe(p =>
         {
-            _download.Playhead = p.Position;
+            _download.PlayheadMoved(p.Position);
             Measure();
         }, () => _s.Loop.Schedule(() => _ended.TrySetResult())));
         _rules.Add(_download.Progress.Subscribe(_ => Measure()));
