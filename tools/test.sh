@@ -91,7 +91,8 @@ count() {
   done
   echo "$sum"
 }
-passed=$(count passed); failed=$(count failed); skipped=$(count notExecuted)
+# xunit's skipped tests are counted in neither "passed" nor "notExecuted": they are the total less the executed.
+passed=$(count passed); failed=$(count failed); skipped=$(( $(count total) - $(count executed) ))
 # A build error or a test host that crashed produces no failed counter: it is still a failure.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
