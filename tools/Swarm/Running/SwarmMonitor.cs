@@ -39,6 +39,15 @@ public sealed class SwarmMonitor : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the client's status now. The periodic one may be up to 200 ms old, older than the client's last
+    /// play report, and the client's own counters must hold every byte of the plays it reported.
+    /// </summary>
+    public void Refresh(ISwarmClient client)
+    {
+        using var now = client.Status.Take(1).Subscribe(Update);
+    }
+
     /// <summary>A client left the swarm: its last counters stay (they are what it received), its state says it is gone.</summary>
     public void Left(string peerId)
     {

@@ -60,6 +60,7 @@ public static class SwarmRun
             await EndAsync(lives, workload.Select(w => PeerId(w.Client)).ToList(), monitor, settings.Duration + Drain, ct).ConfigureAwait(false);
             var wallTime = monitor.Elapsed;
             var spent = cost.Stop();
+            foreach (var client in swarm.Present()) monitor.Refresh(client);
 
             viewing.Cancel();
             await view.ConfigureAwait(false);
@@ -111,6 +112,7 @@ public static class SwarmRun
         await ListenAsync(peerId, new SessionPlayer(client, settings.Speed, TimeProvider.System), workload, monitor, stay.Token).ConfigureAwait(false);
         if (workload.LeaveAt is not null && !listening.IsCancellationRequested && swarm.Leave(workload.Client) is { } leaving)
         {
+            monitor.Refresh(leaving);
             await DisposeAsync([leaving], monitor).ConfigureAwait(false);
             monitor.Left(peerId);
         }
@@ -146,6 +148,11 @@ public static class SwarmRun
                     other.AddNeighbour(client.Endpoint);
                 }
             }
+        }
+
+        public List<ISwarmClient> Present()
+        {
+            lock (_gate) return _present.Values.ToList();
         }
 
         public ISwarmClient? Leave(int index)
