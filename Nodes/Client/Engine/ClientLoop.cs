@@ -71,16 +71,26 @@ internal sealed class ClientLoop(Action<Exception> failed) : LocalScheduler, ISc
     {
         private readonly SingleAssignmentDisposable _result = new();
         private Timer? _timer;
+        private DateTimeOffset _dueAt;
         private int _cancelled;
 
         public void Arm(TimeSpan due)
         {
+            _dueAt = loop.Now + due;
             _timer = new Timer(static w => ((Work<TState>)w!).Due(), this, Timeout.Infinite, Timeout.Infinite);
             _timer.Change(due, Timeout.InfiniteTimeSpan);
         }
 
         private void Due()
         {
+            // A timer counts whole milliseconds of another clock and may fire just before Now reaches the
+            // time it was set for; work that compares Now with its deadline must not run early.
+            var left = _dueAt - loop.Now;
+            if (left > TimeSpan.Zero && Volatile.Read(ref _cancelled) == 0)
+            {
+                _timer?.Change(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)), Timeout.InfiniteTimeSpan);
+                return;
+            }
             _timer?.Dispose();
             if (Volatile.Read(ref _cancelled) == 0) loop.Enqueue(this);
         }

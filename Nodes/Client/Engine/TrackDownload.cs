@@ -41,7 +41,10 @@ internal sealed class TrackDownload : IDisposable
     private readonly SerialDisposable _serverRest = new();
     private readonly IDisposable _availability;
     private DateTimeOffset _wakeAt = DateTimeOffset.MaxValue;
-    private DateTimeOffset _serverRestsUntil = DateTimeOffset.MinValue;
+    // Set by a failed request, cleared by the timer that ends the rest: a live timer may fire a little
+    // before the clock reaches the time it was set for, so the rest is over when the timer says so,
+    // not when a comparison with the clock does (that left the download asleep with nothing to wake it).
+    private bool _serverResting;
     private FetchMode _mode;
     private int _playhead;
     private long _serverBytes, _peerBytes, _cacheBytes;
@@ -173,7 +176,7 @@ internal sealed class TrackDownload : IDisposable
         var now = _s.Loop.Now;
         var peers = _peers.Where(p => p.Value.BlockedUntil <= now && _s.Overlay.IsConnected(p.Key))
             .Select(p => new PeerSource(p.Key, p.Value.BytesPerSecond)).ToList();
-        var serverOk = now >= _serverRestsUntil;
+        var serverOk = !_serverResting;
         // While the server rests, rules 3 and 4 (FetchPlans) say peers; a mode from before that news is peers too.
         var mode = !serverOk && _mode is FetchMode.ServerFallback or FetchMode.ServerOnly ? FetchMode.Peers : _mode;
         var decided = _chunks.Next(_playhead, peers, mode).ToList();
@@ -308,11 +311,12 @@ internal sealed class TrackDownload : IDisposable
     {
         _s.Events.Add(new ServerFailed(_s.Loop.Now, TrackId, first, first + count - 1, message));
         for (var c = first; c < first + count; c++) _chunks.Failed(c, null);
-        _serverRestsUntil = _s.Loop.Now + Backoff;
+        _serverResting = true;
         _serverReachable.OnNext(false);
         // Once it may be asked again, the rules hear of it (and decide as if it were back).
         _serverRest.Disposable = _s.Loop.Schedule(Backoff, () =>
         {
+            _serverResting = false;
             _serverReachable.OnNext(true);
             Pump();
         });

@@ -52,4 +52,65 @@ public class ClientLoopTests
         await fired.Task.WaitAsync(Bound);
         Assert.Equal(0, cancelled);
     }
+
+    [Fact]
+    public async Task Delayed_work_whose_handle_nobody_keeps_still_runs_after_a_garbage_collection()
+    {
+        // The engine schedules its backoffs and deadlines and drops the handle; the loop alone must keep
+        // their timers alive, or a collection silently cancels them (a retry that never comes).
+        var loop = new ClientLoop(e => throw e);
+        var fired = new TaskCompletionSource();
+        ScheduleAndForget(loop, TimeSpan.FromMilliseconds(200), fired);
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        await fired.Task.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task A_periodic_tick_whose_handle_nobody_keeps_goes_on_after_a_garbage_collection()
+    {
+        var loop = new ClientLoop(e => throw e);
+        var ticks = 0;
+        var tenth = new TaskCompletionSource();
+        StartAndForget(loop, () => { if (Interlocked.Increment(ref ticks) == 10) tenth.SetResult(); });
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        await tenth.Task.WaitAsync(Bound);
+    }
+
+    // Not inlined, so no local of the test method holds the handle while the collector runs.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ScheduleAndForget(ClientLoop loop, TimeSpan due, TaskCompletionSource fired) =>
+        _ = loop.Schedule(due, () => fired.TrySetResult());
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void StartAndForget(ClientLoop loop, Action tick) =>
+        _ = loop.SchedulePeriodic(0, TimeSpan.FromMilliseconds(20), n => { tick(); return n; });
+
+    [Fact]
+    public async Task Delayed_work_never_runs_before_the_loops_clock_reaches_its_time()
+    {
+        var loop = new ClientLoop(e => throw e);
+        var early = new List<TimeSpan>();
+        var pending = 200;
+        var done = new TaskCompletionSource();
+        for (var i = 0; i < 200; i++)
+        {
+            var due = TimeSpan.FromMilliseconds(1 + i % 23) + TimeSpan.FromTicks(i * 997 % 10_000);
+            var at = loop.Now + due;
+            loop.Schedule(due, () =>
+            {
+                if (loop.Now < at) early.Add(at - loop.Now);
+                if (--pending == 0) done.SetResult();
+            });
+        }
+        await done.Task.WaitAsync(Bound);
+        Assert.Empty(early);
+    }
 }

@@ -85,13 +85,47 @@ public class EngineRuleTests
         swarm.RunUntil(() => swarm.Of<ServerFailed>().Length > 0, Bound);
         var failed = swarm.Of<ServerFailed>()[0];
         var fetched = swarm.Overlay.Fetches.Count;
+        var atFailure = swarm.Client.Snapshot();
         swarm.Run(TimeSpan.FromSeconds(4));
         // The peer is asked while the server rests, and the server again each time it may be.
         Assert.True(swarm.Overlay.Fetches.Count > fetched);
         Assert.Contains(swarm.Server.Ranges, r => r.At >= failed.At + TimeSpan.FromSeconds(1) && r.At <= failed.At + TimeSpan.FromSeconds(1) + Ms(1) + swarm.Server.Latency * 2);
+        // Twelve seconds without the server: the level falls only by the peer's shortfall (0.3 s a second,
+        // give or take the chunk in flight). A peer that stopped being asked would leave its pipelined
+        // chunks alone to play, and the level would fall a second per second.
+        swarm.Run(TimeSpan.FromSeconds(8));
+        var outage = swarm.Client.Snapshot();
+        var playbackRate = track.ByteLength / track.Duration.TotalSeconds;
+        var shortfall = 1 - 14_000 / playbackRate;
+        var chunkAudio = TimeSpan.FromSeconds(track.ChunkSize / playbackRate);
+        var played = outage.Position - atFailure.Position;
+        Assert.Equal(PlayerState.Playing, outage.State);
+        Assert.InRange(played, TimeSpan.FromSeconds(12) - Tick, TimeSpan.FromSeconds(12) + Tick);
+        Assert.True(outage.Level.Ahead >= atFailure.Level.Ahead - played * shortfall - chunkAudio,
+            $"{outage.Level.Ahead} buffered after {played} without the server, from {atFailure.Level.Ahead}");
         swarm.Server.Down = false;
         swarm.RunUntil(() => play.IsCompleted, Bound);
         Assert.Equal(0, swarm.Client.Reports.Single().Stutters);
+    }
+
+    [Fact]
+    public async Task A_server_rest_ends_when_its_timer_fires_even_a_millisecond_before_the_clock_says_so()
+    {
+        // Live timers may fire a little early; a download that judged the rest over by the clock slept on
+        // with the playhead held at an underrun, and the track never came back once the server did.
+        var swarm = await VirtualSwarm.CreateAsync(timersEarly: Ms(1));
+        var (track, _) = ByLength(swarm)[0];
+        var play = swarm.Client.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]);
+        swarm.RunUntil(() => swarm.Of<PlaybackStarted>().Length > 0, Bound);
+        swarm.Server.Down = true;
+        swarm.RunUntil(() => swarm.Of<UnderrunPaused>().Length > 0, Bound);
+        swarm.Run(TimeSpan.FromSeconds(3));
+        var failures = swarm.Of<ServerFailed>().Length;
+        Assert.True(failures > 1, "the server was asked again while it was down");
+        swarm.Server.Down = false;
+        swarm.RunUntil(() => play.IsCompleted, Bound);
+        Assert.True(play.IsCompletedSuccessfully);
+        Assert.Equal(1, swarm.Client.Reports.Single().Stutters);
     }
 
     [Fact]

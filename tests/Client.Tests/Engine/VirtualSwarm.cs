@@ -27,7 +27,11 @@ internal sealed class VirtualSwarm
     public List<RuleEvent> Events { get; } = [];
     public IReadOnlyDictionary<string, (TrackManifest Manifest, byte[] Bytes)> Tracks { get; }
 
-    public VirtualSwarm(IReadOnlyDictionary<string, (TrackManifest, byte[])> tracks)
+    /// <param name="timersEarly">
+    /// How much earlier than asked the engine's timers fire: a live timer may come a little before the
+    /// clock reaches its time, and the engine must not depend on it coming after.
+    /// </param>
+    public VirtualSwarm(IReadOnlyDictionary<string, (TrackManifest, byte[])> tracks, TimeSpan timersEarly = default)
     {
         // Start well after the scheduler's zero, so "now" minus a duration is a valid time.
         Time.AdvanceTo(TimeSpan.FromHours(1).Ticks);
@@ -37,17 +41,18 @@ internal sealed class VirtualSwarm
         Tracker = new FakeTracker(Time);
         var cache = new TrackCache(Time, CachePolicy.Lru);
         var events = new RuleEvents(Time, NullLogger.Instance);
-        Services = new ClientServices(Time, Server, Tracker, Overlay, new ServableTracks(cache), events, NullLogger.Instance, 1.0);
+        IScheduler loop = timersEarly > TimeSpan.Zero ? new EarlyTimers(Time, timersEarly) : Time;
+        Services = new ClientServices(loop, Server, Tracker, Overlay, new ServableTracks(cache), events, NullLogger.Instance, 1.0);
         events.OnLoop.Subscribe(Events.Add);
         Client = ClientNode.Create(Services);
     }
 
-    public static async Task<VirtualSwarm> CreateAsync()
+    public static async Task<VirtualSwarm> CreateAsync(TimeSpan timersEarly = default)
     {
         var library = await Testing.TestLibrary.GetAsync();
         var tracks = new Dictionary<string, (TrackManifest, byte[])>();
         foreach (var t in library.Tracks) tracks[t.Id] = (t, await File.ReadAllBytesAsync(library.AudioPath(t.Id)));
-        return new VirtualSwarm(tracks);
+        return new VirtualSwarm(tracks, timersEarly);
     }
 
     public DateTimeOffset Now => Time.Now;
@@ -180,4 +185,19 @@ internal sealed class FakeOverlay(TestScheduler time) : IOverlayLink
         ct.Register(() => { work.Dispose(); done.TrySetCanceled(ct); });
         return done.Task;
     }
+}
+
+/// <summary>The virtual clock, with every delayed piece of work run <c>early</c> before its time.</summary>
+internal sealed class EarlyTimers(TestScheduler time, TimeSpan early) : IScheduler
+{
+    public DateTimeOffset Now => time.Now;
+
+    public IDisposable Schedule<TState>(TState state, Func<IScheduler, TState, IDisposable> action) =>
+        time.Schedule(state, (_, s) => action(this, s));
+
+    public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action) =>
+        time.Schedule(state, dueTime > early ? dueTime - early : TimeSpan.Zero, (_, s) => action(this, s));
+
+    public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) =>
+        Schedule(state, dueTime - Now, action);
 }

@@ -263,11 +263,10 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         Assert.True(low.Level.Ahead < TimeSpan.FromSeconds(10) + ChunkAudio, $"fallback at a level of {low.Level.Ahead}");
         Assert.Equal(down.ServerBytes, up.ServerBytes);
         Assert.DoesNotContain(duringOutage, e => e.Event.Kind is "pause" or "stutter");
+        // Still playing 20 s after the fallback: a peer left waiting would have let the buffer run dry ~13 s
+        // in. How far the level fell depends on how punctually this machine paces the peer's uplink, so the
+        // exact bound (the peer's shortfall only) is asserted on virtual time in EngineRuleTests.
         Assert.Equal(PlayerState.Playing, up.State);
-        // The level fell by no more than the peer's shortfall (0.15 s per second played), less two chunks
-        // of slack for the snapshots' timing; a peer left waiting lets it fall a second per second.
-        var floor = low.Level.Ahead - (1 - share) * outageAfterFallback - 2 * ChunkAudio;
-        Assert.True(up.Level.Ahead >= floor, $"{up.Level.Ahead} buffered when the server came back, less than {floor}");
         // Beyond the 4 chunks pipelined when the fallback fired: the peer was asked again while the server was away.
         Assert.True(fedAfterFallback >= 10L * Chunk, $"{fedAfterFallback} B from the peer in the {outageAfterFallback.TotalSeconds:0} s played after the fallback");
         Assert.Equal(track.ByteLength, report.ServerBytes + report.PeerBytes);

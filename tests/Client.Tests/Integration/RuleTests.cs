@@ -21,12 +21,7 @@ public sealed class RuleTests(Swarm swarm, ITestOutputHelper output) : IClassFix
     // Timers may fire a clock tick before the wall clock says the time is up; this is that tick, not a window.
     private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(50);
 
-    // Skipped, with a known defect: in a run of the whole assembly, after Engine/EngineRuleTests and
-    // Engine/ClientLoopTests have run in the same process, the uploader's loop goes silent after its
-    // third failed server request (no retry, no event) and uploads never resume; alone, or after any other
-    // class, it passes (docs/CLIENT.md, "Not done yet"). Rule 4 stays covered on virtual time by
-    // EngineRuleTests and FetchPlansTests.
-    [Fact(Skip = "known defect: fails after the engine's virtual-time tests in one process (docs/CLIENT.md, Not done yet)")]
+    [Fact]
     public async Task A_stutter_stops_all_uploads_until_the_current_track_is_fully_buffered_then_the_client_serves_again()
     {
         var (cached, starved) = (swarm.TrackId(0), swarm.TrackId(1));
