@@ -1,5 +1,6 @@
 using System.Reactive;
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
 namespace Spotify.Rx.Streams.Rules;
@@ -32,12 +33,44 @@ public static class IdleDisconnect
             throw new ArgumentOutOfRangeException(nameof(idle), idle, "The idle limit must be positive.");
         }
 
-        // Subscription is the first sign of life; each later event restarts the one pending timer.
-        return traffic
-            .Select(_ => Unit.Default)
-            .StartWith(Unit.Default)
-            .Select(_ => Observable.Timer(limit, scheduler).Select(_ => Unit.Default))
-            .Switch()
-            .Take(1);
+        // Subscription is the first sign of life; an event only notes when it came. One timer is pending
+        // at a time, due when the silence would reach the limit, and when it fires it looks at the last
+        // event: silent long enough, the connection is idle; else it waits out what is left. A timer per
+        // event (Throttle's way) cost a timer created and cancelled for every read and write of every
+        // connection.
+        return Observable.Create<Unit>(observer =>
+        {
+            var last = scheduler.Now.UtcTicks;
+            var ended = 0;
+            var pending = new SerialDisposable();
+
+            void Arm(TimeSpan due) => pending.Disposable = scheduler.Schedule(due, Check);
+
+            void Check()
+            {
+                // A live timer may fire a little early: then what is left is a moment, and it waits again.
+                var silent = scheduler.Now.UtcTicks - Volatile.Read(ref last);
+                if (silent < limit.Ticks)
+                {
+                    Arm(TimeSpan.FromTicks(limit.Ticks - silent));
+                    return;
+                }
+                if (Interlocked.Exchange(ref ended, 1) != 0) return;
+                observer.OnNext(Unit.Default);
+                observer.OnCompleted();
+            }
+
+            Arm(limit);
+            var events = traffic.Subscribe(
+                _ => Volatile.Write(ref last, scheduler.Now.UtcTicks),
+                e =>
+                {
+                    if (Interlocked.Exchange(ref ended, 1) != 0) return;
+                    pending.Dispose();
+                    observer.OnError(e);
+                },
+                () => { });
+            return new CompositeDisposable(events, pending);
+        });
     }
 }

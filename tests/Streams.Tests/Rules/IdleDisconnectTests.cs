@@ -94,4 +94,50 @@ public class IdleDisconnectTests
         m.ExpectObservable(IdleDisconnect.Source(traffic, m)).ToBe("----#", error: new InvalidOperationException("connection reset"));
         m.Flush();
     }
+
+    [Fact]
+    public void Busy_traffic_keeps_one_timer_pending_rather_than_one_per_event()
+    {
+        // A byte every 10 ms for a minute: 6,000 events, and the idle count restarts at each of them.
+        var time = new Microsoft.Reactive.Testing.TestScheduler();
+        var counted = new CountingScheduler(time);
+        var traffic = new System.Reactive.Subjects.Subject<long>();
+        DateTimeOffset? closedAt = null;
+        using var idle = IdleDisconnect.Source(traffic, counted).Subscribe(_ => closedAt = time.Now);
+        for (var i = 0; i < 6_000; i++)
+        {
+            time.AdvanceBy(TimeSpan.FromMilliseconds(10).Ticks);
+            traffic.OnNext(1);
+        }
+        var last = time.Now;
+        time.AdvanceBy(TimeSpan.FromMinutes(1).Ticks);
+
+        Assert.Equal(last + IdleDisconnect.Limit, closedAt);
+        // The first timer, one more for each 30 s the traffic outlived, and the last wait: not 6,000.
+        Assert.InRange(counted.Scheduled, 1, 4);
+    }
+
+    private sealed class CountingScheduler(System.Reactive.Concurrency.IScheduler inner) : System.Reactive.Concurrency.IScheduler
+    {
+        public int Scheduled { get; private set; }
+        public DateTimeOffset Now => inner.Now;
+
+        public IDisposable Schedule<TState>(TState state, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action)
+        {
+            Scheduled++;
+            return inner.Schedule(state, (_, s) => action(this, s));
+        }
+
+        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action)
+        {
+            Scheduled++;
+            return inner.Schedule(state, dueTime, (_, s) => action(this, s));
+        }
+
+        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action)
+        {
+            Scheduled++;
+            return inner.Schedule(state, dueTime, (_, s) => action(this, s));
+        }
+    }
 }
