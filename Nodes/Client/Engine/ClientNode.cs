@@ -85,6 +85,7 @@ public sealed class ClientNode : IAsyncDisposable
             Advertised = advertised,
             // Rule 6's 30 s is audio time like every rule's: at a speed factor the idle limit shrinks with it.
             IdleTimeout = options.IdleTimeout ?? Streams.Rules.IdleDisconnect.Limit / options.Speed,
+            MaxConnections = options.MaxConnections ?? Streams.Gates.ConnectionGate.SpotifyLimit,
         }, validator, servable, scheduler,
             logs.CreateLogger<PeerNode>());
         await overlay.StartAsync(ct);

@@ -43,6 +43,11 @@ public sealed record ClientOptions
     public TimeSpan? CacheLifetime { get; init; }
     /// <summary>Rule 6's idle limit in real time; <c>null</c> is 30 s of audio time (30 s divided by <see cref="Speed"/>).</summary>
     public TimeSpan? IdleTimeout { get; init; }
+    /// <summary>
+    /// Peer connections held at once; <c>null</c> is the paper's 60. Lower only where the process cannot
+    /// hold that many sockets (hundreds of clients in one process share its file descriptors).
+    /// </summary>
+    public int? MaxConnections { get; init; }
 }
 
 /// <summary>One item of a playlist: a track and where in it to start.</summary>

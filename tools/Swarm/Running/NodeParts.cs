@@ -77,6 +77,7 @@ public static class NodeParts
             CacheDirectory = launch.Cache == CacheChoice.Lru ? launch.CacheDirectory : null,
             Speed = launch.Speed,
             Sink = "null",
+            MaxConnections = launch.MaxConnections,
         };
         var node = await ClientNode.StartAsync(options, DefaultScheduler.Instance, logs: null, ct).ConfigureAwait(false);
         return new InProcessClient(node);

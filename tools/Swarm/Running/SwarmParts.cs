@@ -3,7 +3,7 @@ using Spotify.Rx.Swarm.Workload;
 namespace Spotify.Rx.Swarm.Running;
 
 /// <summary>What one client of the run is started with.</summary>
-public sealed record ClientLaunch(int Index, string PeerId, Uri ServerUrl, Uri TrackerUrl, CacheChoice Cache, double Speed, string? CacheDirectory = null);
+public sealed record ClientLaunch(int Index, string PeerId, Uri ServerUrl, Uri TrackerUrl, CacheChoice Cache, double Speed, string? CacheDirectory = null, int? MaxConnections = null);
 
 /// <summary>
 /// The pieces a run is made of, so the runner does not care where the catalogue comes from or in

@@ -26,6 +26,14 @@ public static class SwarmRun
             .Take(settings.TrackCount).ToList();
         if (catalogue.Count == 0) throw new InvalidOperationException($"the library in {settings.LibraryFolder} has no tracks");
 
+        if (DescriptorBudget.OpenFilesLimit() is { } openFiles
+            && DescriptorBudget.ConnectionsPerClient(settings.Clients, openFiles) is var connections
+            && connections < Streams.Gates.ConnectionGate.SpotifyLimit)
+        {
+            settings = settings with { MaxConnections = connections };
+            Say(console, $"{connections} peer connections per client, not 60: {settings.Clients} clients in one process may open {openFiles} files (ulimit -n)");
+        }
+
         var listeningTime = settings.Duration * settings.Speed;
         var workload = WorkloadGenerator.Generate(catalogue, settings.Clients,
             settings.Catalogue == CatalogueChoice.Paper
@@ -249,7 +257,7 @@ public static class SwarmRun
     {
         string peerId = PeerId(index);
         return new ClientLaunch(index, peerId, host.ServerUrl, host.TrackerUrl, settings.Cache, settings.Speed,
-            settings.CacheDir is null ? null : Path.Combine(settings.CacheDir, settings.CacheName, peerId));
+            settings.CacheDir is null ? null : Path.Combine(settings.CacheDir, settings.CacheName, peerId), settings.MaxConnections);
     }
 
     /// <summary>A listener whose client fails is reported once and stops; the rest of the swarm goes on.</summary>

@@ -14,6 +14,8 @@ public enum CatalogueChoice { Demo, Paper }
 public sealed record SwarmSettings
 {
     public int Clients { get; init; } = 20;
+    /// <summary>Peer connections per client; null is the paper's 60 (lowered when the process's file limit cannot hold them).</summary>
+    public int? MaxConnections { get; init; }
     /// <summary>Wall time the listeners listen for.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>How many seconds of audio each wall-clock second plays.</summary>
