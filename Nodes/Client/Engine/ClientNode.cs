@@ -185,16 +185,13 @@ public sealed class ClientNode : IAsyncDisposable
         }
     }
 
-    /// <summary>A user pause: the playhead stops where it is, downloading goes on (not an underrun: no rule-5 metric counts it).</summary>
-    public void Pause() => _ = PauseAsync();
-
-    /// <summary><see cref="Pause"/>, done once the loop has held the playhead (a caller that reports the position waits for it).</summary>
+    /// <summary>
+    /// A user pause: the playhead stops where it is, downloading goes on (not an underrun: no rule-5 metric
+    /// counts it). Done once the loop has held the playhead, so a caller that reports the position waits for it.
+    /// </summary>
     public Task PauseAsync() => OnLoopAsync(() => { _userPaused = true; _run?.UserPause(true); });
 
-    /// <summary>Continues after <see cref="Pause"/>.</summary>
-    public void Resume() => _ = ResumeAsync();
-
-    /// <summary><see cref="Resume"/>, done once the loop has let the playhead go on.</summary>
+    /// <summary>Continues after <see cref="PauseAsync"/>, done once the loop has let the playhead go on.</summary>
     public Task ResumeAsync() => OnLoopAsync(() => { _userPaused = false; _run?.UserPause(false); });
 
     private Task OnLoopAsync(Action action)

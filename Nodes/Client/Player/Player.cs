@@ -120,7 +120,8 @@ public sealed class Player : IAsyncDisposable
     private void ResumeIfPaused()
     {
         if (!_paused) return;
-        _client.Resume();
+        // Not awaited: the loop runs it before the play this precedes, which is all that matters here.
+        _ = _client.ResumeAsync();
         _paused = false;
     }
 

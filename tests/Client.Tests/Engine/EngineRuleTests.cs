@@ -257,7 +257,7 @@ public class EngineRuleTests
         var play = swarm.Client.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]);
         swarm.RunUntil(() => swarm.Of<PlaybackStarted>().Length > 0, Bound);
         swarm.Run(TimeSpan.FromSeconds(2));
-        swarm.Client.Pause();
+        _ = swarm.Client.PauseAsync();          // done on the loop, which the test's clock runs
         swarm.Run(Ms(1));
         var paused = swarm.Client.Snapshot();
         Assert.Equal(PlayerState.Paused, paused.State);
@@ -266,7 +266,7 @@ public class EngineRuleTests
         Assert.Equal(paused.Position, swarm.Client.Snapshot().Position);
         Assert.True(swarm.Overlay.Fetches.Count > fetched, "downloading goes on during a user pause");
 
-        swarm.Client.Resume();
+        _ = swarm.Client.ResumeAsync();
         swarm.Run(TimeSpan.FromSeconds(1));
         Assert.Equal(PlayerState.Playing, swarm.Client.Snapshot().State);
         Assert.InRange(swarm.Client.Snapshot().Position - paused.Position, TimeSpan.FromSeconds(1) - Tick, TimeSpan.FromSeconds(1));
