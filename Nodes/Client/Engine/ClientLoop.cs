@@ -88,7 +88,9 @@ internal sealed class ClientLoop(Action<Exception> failed) : LocalScheduler, ISc
             var left = _dueAt - loop.Now;
             if (left > TimeSpan.Zero && Volatile.Read(ref _cancelled) == 0)
             {
-                _timer?.Change(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)), Timeout.InfiniteTimeSpan);
+                // Disposed meanwhile on another thread: the timer is gone and so is the work.
+                try { _timer?.Change(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)), Timeout.InfiniteTimeSpan); }
+                catch (ObjectDisposedException) { }
                 return;
             }
             _timer?.Dispose();
