@@ -45,10 +45,13 @@ public class ClientLoopTests
         Assert.Equal([0L, 1, 2, 3, 4], ticks);
         Assert.NotNull(((IServiceProvider)loop).GetService(typeof(ISchedulerPeriodic)));
 
+        // The cancelled item is disposed long before it is due (a 1 ms item could fire while a loaded machine
+        // kept this thread from disposing it: that raced); the loop is serial, so once the later item has
+        // run, the cancelled one would have run before it.
         var fired = new TaskCompletionSource();
         var cancelled = 0;
-        loop.Schedule(TimeSpan.FromMilliseconds(5), () => fired.SetResult());
-        loop.Schedule(TimeSpan.FromMilliseconds(1), () => cancelled++).Dispose();
+        loop.Schedule(TimeSpan.FromMilliseconds(150), () => cancelled++).Dispose();
+        loop.Schedule(TimeSpan.FromMilliseconds(300), () => fired.SetResult());
         await fired.Task.WaitAsync(Bound);
         Assert.Equal(0, cancelled);
     }
