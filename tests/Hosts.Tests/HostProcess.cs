@@ -26,7 +26,7 @@ public sealed class HostProcess : IDisposable
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    public static HostProcess Start(string host, string dll, string workingDirectory, params string[] args)
+    public static HostProcess Start(string ns, string host, string dll, string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("ip")
         {
@@ -35,7 +35,7 @@ public sealed class HostProcess : IDisposable
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory,
         };
-        foreach (var a in (string[])["netns", "exec", Lan.NamespaceOf(host), "dotnet", Path.Combine(AppContext.BaseDirectory, dll), .. args])
+        foreach (var a in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, dll), .. args])
             start.ArgumentList.Add(a);
         start.Environment["DOTNET_NOLOGO"] = "1";
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using System.Text.Json;
 using Spotify.Rx.Client.Http;
 using Spotify.Rx.Playback.Library;
+using Spotify.Rx.Swarm.Hosts;
 using Spotify.Rx.Testing;
 using Xunit.Abstractions;
 
@@ -18,14 +19,16 @@ public sealed class MultiHostSwarmTests(ITestOutputHelper output)
     private const string Speed = "4";
 
     private static readonly (string Name, int Host)[] Hosts = [("server", 10), ("tracker", 11), ("c1", 21), ("c2", 22), ("c3", 23)];
-    private static string Address(string host) => $"{Lan.Subnet}.{Hosts.Single(h => h.Name == host).Host}";
+    private const string Prefix = "srx-ovl-";
+    private static readonly string Subnet = Lan.SubnetFor("10.77");
+    private static string Address(string host) => $"{Subnet}.{Hosts.Single(h => h.Name == host).Host}";
     private static readonly string ServerUrl = $"http://{Address("server")}:5080";
     private static readonly string TrackerUrl = $"http://{Address("tracker")}:7070";
 
     [SkippableFact]
     public async Task Peers_on_different_hosts_share_a_track_survive_a_killed_seeder_and_serve_from_a_disk_cache_after_a_restart()
     {
-        var unavailable = Lan.Unavailable();
+        var unavailable = Lan.Unavailable(Prefix);
         if (unavailable is not null && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
             Assert.Fail("CI must run the multi-host test, but " + unavailable);
         Skip.If(unavailable is not null, unavailable);
@@ -38,23 +41,23 @@ public sealed class MultiHostSwarmTests(ITestOutputHelper output)
         var other = library.Tracks[1].Id;
         var original = await File.ReadAllBytesAsync(Path.Combine(work, "library", track + ".opus"));
 
+        using var lan = Lan.Create(Prefix, "10.77", Hosts, withOwnEnd: true);
         var processes = new List<HostProcess>();
         HostProcess Run(string host, string dll, params string[] args)
         {
-            var p = HostProcess.Start(host, dll, work, args);
+            var p = HostProcess.Start(lan.NamespaceOf(host), host, dll, work, args);
             lock (processes) processes.Add(p);
             return p;
         }
         HostProcess Client(string host, string trackId, params string[] extra) => Run(host, "Spotify.Rx.Client.dll",
             ["play", trackId, "--server", ServerUrl, "--tracker", TrackerUrl, "--peer-id", host, "--speed", Speed, "--json", .. extra]);
 
-        using var lan = Lan.Create(Hosts);
         try
         {
             // A seeder's uplink well above the 4x play rate (80 kB/s), yet slow enough that a whole track takes seconds.
-            Lan.CapUplink("c1", "1500kbit");
-            Lan.CapUplink("c2", "1500kbit");
-            Lan.CapUplink("c3", "1500kbit");
+            lan.CapUplink("c1", 1500);
+            lan.CapUplink("c2", 1500);
+            lan.CapUplink("c3", 1500);
 
             var server = Run("server", "Spotify.Rx.Server.dll", "--urls", "http://0.0.0.0:5080", "--Server:AudioUrl=http://0.0.0.0:5081", "--Server:DemoAccount=true",
                 $"--Server:LibraryFolder={Path.Combine(work, "library")}", $"--Server:SigningKeyFile={Path.Combine(work, "server-signing.pem")}");
@@ -84,7 +87,7 @@ public sealed class MultiHostSwarmTests(ITestOutputHelper output)
 
             // 3. c3 downloads from c1; c1 is killed (-9) while the transfer runs. c3 does not stutter and ends byte-exact.
             // Just above the play rate now, so the transfer to c3 runs for several seconds: long enough to kill c1 in it.
-            Lan.CapUplink("c1", "1mbit");
+            lan.CapUplink("c1", 1000);
             var c3Cache = Path.Combine(work, "c3-cache");
             var c3 = Client("c3", track, "--cache", "lru", "--cache-dir", c3Cache);
             var during = await c3.EventAsync("status", Step, e => e.GetProperty("peerBytes").GetInt64() > 0);

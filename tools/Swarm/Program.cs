@@ -28,12 +28,28 @@ catalogue.AcceptOnlyFromAmong("demo", "paper");
 Option<double> warmup = new("--warmup") { Description = "seconds of wall time at the start left out of the steady-state figures", DefaultValueFactory = _ => 0 };
 Option<bool> compareCache = new("--compare-cache") { Description = "run the same workload with ttl30 and with lru and report them side by side" };
 Option<string?> cacheDir = new("--cache-dir") { Description = "keep each client's cache on disk under this folder" };
+Option<int> hosts = new("--hosts") { Description = "0: everything in this process; N: server, two trackers on one Redis and N hosts of clients as processes, each in a network namespace (needs root)", DefaultValueFactory = _ => defaults.Hosts };
+Option<double> uplink = new("--uplink") { Description = "with --hosts: each client's uplink in kbit/s of audio time (a host's tbf cap is this x its clients x --speed)", DefaultValueFactory = _ => defaults.UplinkKbit };
 
 var root = new RootCommand("Runs a Spotify.Rx swarm on this machine and reports it like the Spotify paper.")
 {
     clients, duration, speed, tracks, zipf, cache, seed, output, library, neighbours, noCharts, plain, verbose,
-    catalogue, warmup, compareCache, cacheDir,
+    catalogue, warmup, compareCache, cacheDir, hosts, uplink,
 };
+
+// One host of a --hosts run: the coordinator (this same executable) starts it in the host's namespace.
+Option<string> address = new("--address") { Description = "this host's address on the LAN, which the other hosts dial", Required = true };
+var host = new Command("host", "runs clients for a --hosts run: commands on standard input, events on standard output (JSON lines)") { address };
+host.Hidden = true;
+host.SetAction(async (parse, ct) =>
+{
+    var agent = new Spotify.Rx.Swarm.Hosts.HostAgent(parse.GetValue(address)!, NodeParts.StartInProcessAsync);
+    using var input = new StreamReader(Console.OpenStandardInput());
+    await using var events = new StreamWriter(Console.OpenStandardOutput());
+    await agent.RunAsync(input, events, ct);
+    return 0;
+});
+root.Subcommands.Add(host);
 root.SetAction(async (parse, ct) =>
 {
     var settings = new SwarmSettings
@@ -55,6 +71,8 @@ root.SetAction(async (parse, ct) =>
         Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup)),
         CompareCache = parse.GetValue(compareCache),
         CacheDir = parse.GetValue(cacheDir),
+        Hosts = parse.GetValue(hosts),
+        UplinkKbit = parse.GetValue(uplink),
     };
     var console = AnsiConsole.Console;
     try

@@ -17,6 +17,8 @@ public static class MarkdownReport
         Line(md);
         Line(md, $"{s.Clients} clients, {Seconds(s.Duration)} at speed {Num(s.Speed)}x, {s.Tracks} tracks ({s.Catalogue} catalogue), Zipf exponent {Num(s.ZipfExponent)}, cache {s.Cache}, seed {s.Seed}, warm-up {Seconds(s.Warmup)}; ran {Seconds(report.WallTime)} of wall time.");
         Line(md);
+        Line(md, $"Where it ran: {s.Network}.");
+        Line(md);
 
         if (report.SteadyState is { } steady)
         {
@@ -40,7 +42,9 @@ public static class MarkdownReport
         Latency(md, "random access", report.TimeToFirstAudioRandomAccess);
         Latency(md, "in a playlist", report.TimeToFirstAudioSequential);
         Line(md);
-        Line(md, "The paper measured a median of 265 ms over the Internet; these are loopback figures.");
+        Line(md, s.Hosts > 0
+            ? "The paper measured a median of 265 ms over the Internet; these are figures on one machine's bridge, with no delay on the wire."
+            : "The paper measured a median of 265 ms over the Internet; these are loopback figures.");
         Line(md);
 
         if (report.Cost is { } cost)
@@ -51,7 +55,9 @@ public static class MarkdownReport
             Line(md, "| ---: | ---: | ---: | ---: | ---: |");
             Line(md, $"| {Seconds(cost.Cpu)} | {Seconds(cost.Wall)} | {cost.CpuMsPerClientPerSecond.ToString("0.00", CultureInfo.InvariantCulture)} | {cost.PeakThreads} | {cost.Threads} |");
             Line(md);
-            Line(md, "The server and the tracker run in the same process: their CPU is in the per-client figure.");
+            Line(md, s.Hosts > 0
+                ? $"The CPU of the {s.Hosts} client hosts' processes; the server, the trackers and Redis are not in it."
+                : "The server and the tracker run in the same process: their CPU is in the per-client figure.");
             Line(md);
         }
 

@@ -11,7 +11,12 @@ public sealed record RunSettings(
     int Seed,
     string Command,
     TimeSpan Warmup = default,
-    string Catalogue = "demo");
+    string Catalogue = "demo",
+    int Hosts = 0,
+    string Network = RunSettings.OneProcess)
+{
+    public const string OneProcess = "one process on 127.0.0.1";
+}
 
 /// <summary>Latency percentiles in milliseconds (nearest rank), over <see cref="Count"/> values.</summary>
 public sealed record Percentiles(int Count, double P50, double P90, double P99, double Max, double Mean)

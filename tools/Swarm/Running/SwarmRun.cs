@@ -4,6 +4,8 @@ using Spectre.Console;
 using Spotify.Rx.Swarm.Live;
 using Spotify.Rx.Swarm.Report;
 using Spotify.Rx.Swarm.Workload;
+using Spotify.Rx.Swarm.Hosts;
+using System.Globalization;
 
 namespace Spotify.Rx.Swarm.Running;
 
@@ -26,12 +28,13 @@ public static class SwarmRun
             .Take(settings.TrackCount).ToList();
         if (catalogue.Count == 0) throw new InvalidOperationException($"the library in {settings.LibraryFolder} has no tracks");
 
+        int inOneProcess = settings.Hosts > 0 ? (settings.Clients + settings.Hosts - 1) / settings.Hosts : settings.Clients;
         if (DescriptorBudget.OpenFilesLimit() is { } openFiles
-            && DescriptorBudget.ConnectionsPerClient(settings.Clients, openFiles) is var connections
+            && DescriptorBudget.ConnectionsPerClient(inOneProcess, openFiles) is var connections
             && connections < Streams.Gates.ConnectionGate.SpotifyLimit)
         {
             settings = settings with { MaxConnections = connections };
-            Say(console, $"{connections} peer connections per client, not 60: {settings.Clients} clients in one process may open {openFiles} files (ulimit -n)");
+            Say(console, $"{connections} peer connections per client, not 60: {inOneProcess} clients in one process may open {openFiles} files (ulimit -n)");
         }
 
         var listeningTime = settings.Duration * settings.Speed;
@@ -41,23 +44,22 @@ public static class SwarmRun
                 : new WorkloadOptions { ListeningTime = listeningTime, ZipfExponent = settings.ZipfExponent },
             settings.Seed);
 
-        Action<ILoggingBuilder>? logs = settings.Verbose ? l => l.AddSimpleConsole(o => o.SingleLine = true) : null;
-        await using var host = await SwarmHost.StartAsync(settings.LibraryFolder, settings.Keys, logs, ct).ConfigureAwait(false);
-        Say(console, $"server {host.ServerUrl}, tracker {host.TrackerUrl}, {catalogue.Count} tracks");
+        await using var host = await Site.StartAsync(settings, parts, progress, ct).ConfigureAwait(false);
+        Say(console, $"server {host.ServerUrl}, {catalogue.Count} tracks; {host.Network}");
 
         using var monitor = new SwarmMonitor();
         var swarm = new Presence(Neighbours.Choose(settings.Clients, settings.NeighboursPerClient, new Random(settings.Seed)));
         try
         {
             var fromStart = workload.Where(w => w.JoinAt == TimeSpan.Zero).Select(w => w.Client).ToList();
-            var started = await StartClientsAsync(settings, parts, host, fromStart, ct).ConfigureAwait(false);
+            var started = await StartClientsAsync(settings, host, fromStart, ct).ConfigureAwait(false);
             foreach (var (index, client) in started) swarm.Join(index, client, monitor);
             int late = settings.Clients - fromStart.Count, leaving = workload.Count(w => w.LeaveAt is not null);
             Say(console, $"{fromStart.Count} clients started" + (late > 0 || leaving > 0 ? $" ({late} more join later, {leaving} leave early)" : "")
                 + $"; listening for {settings.Duration.TotalSeconds:0} s at {settings.Speed}x");
 
             monitor.Begin();
-            using var cost = new ProcessCostMeter(settings.Clients);
+            using var cost = host.CostMeter(settings.Clients);
             using var listening = CancellationTokenSource.CreateLinkedTokenSource(ct);
             listening.CancelAfter(settings.Duration);
             using var viewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -75,7 +77,7 @@ public static class SwarmRun
             await DisposeAsync(swarm.TakeAll(), monitor).ConfigureAwait(false);
 
             var observed = monitor.Observations;
-            var report = ReportBuilder.Build(Settings(settings, catalogue.Count), wallTime, observed, monitor.Samples, monitor.Failures) with { Cost = spent };
+            var report = ReportBuilder.Build(Settings(settings, catalogue.Count) with { Hosts = host.Hosts, Network = host.Network }, wallTime, observed, monitor.Samples, monitor.Failures) with { Cost = spent };
             return (report, observed);
         }
         finally
@@ -91,7 +93,7 @@ public static class SwarmRun
     /// neighbours already there; every client plays its sessions; an early leaver stops its node
     /// then, so the others lose it as a source.
     /// </summary>
-    private static async Task LiveAsync(ClientWorkload workload, SwarmSettings settings, SwarmParts parts, SwarmHost host,
+    private static async Task LiveAsync(ClientWorkload workload, SwarmSettings settings, SwarmParts parts, Site host,
         Presence swarm, SwarmMonitor monitor, CancellationToken listening)
     {
         string peerId = PeerId(workload.Client);
@@ -101,7 +103,7 @@ public static class SwarmRun
             try
             {
                 await Task.Delay(Wall(workload.JoinAt, settings.Speed), TimeProvider.System, listening).ConfigureAwait(false);
-                client = await parts.StartClient(Launch(settings, workload.Client, host), listening).ConfigureAwait(false);
+                client = await host.StartClient(Launch(settings, workload.Client, host), listening).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (listening.IsCancellationRequested)
             {
@@ -183,14 +185,14 @@ public static class SwarmRun
     /// Starts the clients a few at a time (each logs in and opens its overlay port), in peer order.
     /// If one fails to start, the ones already up are stopped before the error goes on.
     /// </summary>
-    private static async Task<(int Index, ISwarmClient Client)[]> StartClientsAsync(SwarmSettings settings, SwarmParts parts, SwarmHost host, IReadOnlyList<int> indices, CancellationToken ct)
+    private static async Task<(int Index, ISwarmClient Client)[]> StartClientsAsync(SwarmSettings settings, Site host, IReadOnlyList<int> indices, CancellationToken ct)
     {
         var started = new ISwarmClient?[settings.Clients];
         try
         {
             await Parallel.ForEachAsync(indices,
                 new ParallelOptions { MaxDegreeOfParallelism = 2 * Environment.ProcessorCount, CancellationToken = ct },
-                async (i, token) => started[i] = await parts.StartClient(
+                async (i, token) => started[i] = await host.StartClient(
                     Launch(settings, i, host), token).ConfigureAwait(false))
                 .ConfigureAwait(false);
             return indices.Select(i => (i, started[i]!)).ToArray();
@@ -253,10 +255,10 @@ public static class SwarmRun
     public static RunSettings Settings(SwarmSettings s, int tracks) =>
         new(s.Clients, s.Duration, s.Speed, tracks, s.ZipfExponent, s.CacheName, s.Seed, s.Command, s.Warmup, s.CatalogueName);
 
-    private static ClientLaunch Launch(SwarmSettings settings, int index, SwarmHost host)
+    private static ClientLaunch Launch(SwarmSettings settings, int index, Site host)
     {
         string peerId = PeerId(index);
-        return new ClientLaunch(index, peerId, host.ServerUrl, host.TrackerUrl, settings.Cache, settings.Speed,
+        return new ClientLaunch(index, peerId, host.ServerUrl, host.TrackerFor(index), settings.Cache, settings.Speed,
             settings.CacheDir is null ? null : Path.Combine(settings.CacheDir, settings.CacheName, peerId), settings.MaxConnections);
     }
 
@@ -275,5 +277,39 @@ public static class SwarmRun
         {
             monitor.Fail(peerId, e);
         }
+    }
+
+    /// <summary>
+    /// Where the run's nodes live: the server, the tracker and the clients in this process
+    /// (<c>--hosts 0</c>), or as processes on hosts of their own (<see cref="HostedSwarm"/>).
+    /// </summary>
+    private sealed class Site(Uri serverUrl, Func<int, Uri> trackerFor, Func<ClientLaunch, CancellationToken, Task<ISwarmClient>> startClient,
+        Func<int, ProcessCostMeter> costMeter, int hosts, string network, IAsyncDisposable nodes) : IAsyncDisposable
+    {
+        public Uri ServerUrl => serverUrl;
+        public Uri TrackerFor(int client) => trackerFor(client);
+        public Task<ISwarmClient> StartClient(ClientLaunch launch, CancellationToken ct) => startClient(launch, ct);
+        public ProcessCostMeter CostMeter(int clients) => costMeter(clients);
+        public int Hosts => hosts;
+        public string Network => network;
+
+        public static async Task<Site> StartAsync(SwarmSettings settings, SwarmParts parts, IProgress<string> say, CancellationToken ct)
+        {
+            if (settings.Hosts > 0)
+            {
+                var swarm = await HostedSwarm.StartAsync(settings.Hosts, settings.Clients, settings.Speed, settings.UplinkKbit,
+                    settings.LibraryFolder, settings.Keys, say, ct).ConfigureAwait(false);
+                var network = swarm.Namespaced
+                    ? string.Create(CultureInfo.InvariantCulture, $"{settings.Hosts} client hosts, a server, {swarm.Trackers.Count} tracker(s) and Redis, each a network namespace on one bridge; each client's uplink {settings.UplinkKbit:0} kbit/s × the speed factor (tc tbf per host)")
+                    : $"{settings.Hosts} client hosts, a server, {swarm.Trackers.Count} tracker(s) and Redis as processes on 127.0.0.1 (no namespaces here: uplinks not capped)";
+                return new Site(swarm.ServerUrl, swarm.TrackerFor, swarm.StartClientAsync, clients => new ProcessCostMeter(clients, swarm.ClientCost),
+                    settings.Hosts, network, swarm);
+            }
+            Action<ILoggingBuilder>? logs = settings.Verbose ? l => l.AddSimpleConsole(o => o.SingleLine = true) : null;
+            var host = await SwarmHost.StartAsync(settings.LibraryFolder, settings.Keys, logs, ct).ConfigureAwait(false);
+            return new Site(host.ServerUrl, _ => host.TrackerUrl, parts.StartClient, clients => new ProcessCostMeter(clients), 0, RunSettings.OneProcess, host);
+        }
+
+        public ValueTask DisposeAsync() => nodes.DisposeAsync();
     }
 }

@@ -44,6 +44,13 @@ public sealed record SwarmSettings
     /// hundreds of clients, so large runs want this once the client can cache on disk.
     /// </summary>
     public string? CacheDir { get; init; }
+    /// <summary>
+    /// 0: everything in this process on 127.0.0.1 (the quick demo). N: the server, two trackers on one
+    /// Redis and N hosts of clients as separate processes, each in a network namespace of its own.
+    /// </summary>
+    public int Hosts { get; init; }
+    /// <summary>One client's uplink in kbit/s of audio time (the 2010 broadband's 1 Mbit/s); a host's cap is this × its clients × <see cref="Speed"/>.</summary>
+    public double UplinkKbit { get; init; } = 1000;
     public string Keys { get; init; } = Path.Combine("data", "keys");
     public int NeighboursPerClient { get; init; } = 3;
     public bool Charts { get; init; } = true;
@@ -58,7 +65,8 @@ public sealed record SwarmSettings
     public string Command => string.Create(CultureInfo.InvariantCulture,
         $"dotnet run --project tools/Swarm -- --clients {Clients} --duration {Duration.TotalSeconds:0.###} --speed {Speed:0.###} --tracks {TrackCount} --zipf {ZipfExponent:0.###} --cache {CacheName} --seed {Seed}")
         + (Catalogue == CatalogueChoice.Paper ? " --catalogue paper" : "")
-        + (Warmup > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" --warmup {Warmup.TotalSeconds:0.###}") : "");
+        + (Warmup > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" --warmup {Warmup.TotalSeconds:0.###}") : "")
+        + (Hosts > 0 ? string.Create(CultureInfo.InvariantCulture, $" --hosts {Hosts} --uplink {UplinkKbit:0.###}") : "");
 
     public string CatalogueName => Catalogue == CatalogueChoice.Paper ? "paper" : "demo";
 
@@ -70,6 +78,9 @@ public sealed record SwarmSettings
         if (Warmup < TimeSpan.Zero || Warmup >= Duration) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "--warmup must be at least 0 and shorter than --duration");
         if (TrackCount < 1) throw new ArgumentOutOfRangeException(nameof(Tracks), Tracks, "--tracks must be at least 1");
         if (ZipfExponent < 0) throw new ArgumentOutOfRangeException(nameof(ZipfExponent), ZipfExponent, "--zipf must not be negative");
+        if (Hosts < 0) throw new ArgumentOutOfRangeException(nameof(Hosts), Hosts, "--hosts must not be negative");
+        if (Hosts > 200) throw new ArgumentOutOfRangeException(nameof(Hosts), Hosts, "--hosts is at most 200 (one /24 holds the hosts)");
+        if (!(UplinkKbit > 0)) throw new ArgumentOutOfRangeException(nameof(UplinkKbit), UplinkKbit, "--uplink must be positive");
         if (NeighboursPerClient < 0) throw new ArgumentOutOfRangeException(nameof(NeighboursPerClient), NeighboursPerClient, "--neighbours must not be negative");
     }
 }
