@@ -66,6 +66,12 @@ internal sealed class PlaylistRun : IDisposable
                 await PlayOneAsync(item, following, audio, ct).ConfigureAwait(false);
             }
         }
+        catch (Exception e) when (e is not OperationCanceledException && ct.IsCancellationRequested)
+        {
+            // A request cancelled in flight may fail with its library's own error (Flurl wraps the
+            // cancellation): the run was left, and that is what its caller must see.
+            throw new OperationCanceledException("the playlist was left", e, ct);
+        }
         finally
         {
             _current(null);

@@ -49,6 +49,24 @@ public class EngineRuleTests
     }
 
     [Fact]
+    public async Task A_playlist_left_while_its_manifest_is_on_the_way_ends_as_cancelled_whatever_the_request_failed_with()
+    {
+        var swarm = await VirtualSwarm.CreateAsync();
+        var (track, _) = ByLength(swarm)[0];
+        swarm.Server.Latency = TimeSpan.FromSeconds(2);
+        swarm.Server.CancelledAs = () => new HttpRequestException("Call failed. The operation was canceled", new TaskCanceledException());
+        using var skip = new CancellationTokenSource();
+        var play = swarm.Client.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)], skip.Token);
+        swarm.Run(TimeSpan.FromSeconds(1));
+
+        skip.Cancel();
+        swarm.RunUntil(() => play.IsCompleted, Bound);
+
+        // A listener's skip is a cancellation, not a failure of the client: callers tell the two apart by type.
+        Assert.True(play.IsCanceled, $"the play ended {play.Status}: {play.Exception?.GetBaseException().Message}");
+    }
+
+    [Fact]
     public async Task Below_ten_seconds_the_next_fifteen_come_from_the_server_at_once_and_peers_resume_at_ten()
     {
         var swarm = await VirtualSwarm.CreateAsync();

@@ -85,6 +85,11 @@ internal sealed class FakeServer(TestScheduler time, IReadOnlyDictionary<string,
     public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(20);
     public double BytesPerSecond { get; set; } = 2_000_000;
     public bool Down { get; set; }
+    /// <summary>
+    /// What a request cancelled in flight fails with; null: a plain cancellation. An HTTP library may
+    /// wrap it in an error of its own (Flurl: "Call failed. The operation was canceled").
+    /// </summary>
+    public Func<Exception>? CancelledAs { get; set; }
     public List<ServerRequest> Ranges { get; } = [];
 
     public Task<TrackManifest> ManifestAsync(string trackId, CancellationToken ct) => Deliver(() => tracks[trackId].Manifest, Latency, ct);
@@ -106,7 +111,12 @@ internal sealed class FakeServer(TestScheduler time, IReadOnlyDictionary<string,
             try { done.TrySetResult(result()); }
             catch (Exception e) { done.TrySetException(e); }
         });
-        ct.Register(() => { work.Dispose(); done.TrySetCanceled(ct); });
+        ct.Register(() =>
+        {
+            work.Dispose();
+            if (CancelledAs is { } error) done.TrySetException(error());
+            else done.TrySetCanceled(ct);
+        });
         return done.Task;
     }
 }
