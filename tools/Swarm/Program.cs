@@ -27,7 +27,7 @@ Option<string> catalogue = new("--catalogue") { Description = "demo (16 tracks o
 catalogue.AcceptOnlyFromAmong("demo", "paper");
 Option<double> warmup = new("--warmup") { Description = "seconds of wall time at the start left out of the steady-state figures", DefaultValueFactory = _ => 0 };
 Option<bool> compareCache = new("--compare-cache") { Description = "run the same workload with ttl30 and with lru and report them side by side" };
-Option<string?> cacheDir = new("--cache-dir") { Description = "keep each client's cache on disk under this folder" };
+Option<string?> cacheDir = new("--cache-dir") { Description = "keep each client's LRU cache on disk under this folder (emptied at the start of each run)" };
 Option<int> hosts = new("--hosts") { Description = "0: everything in this process; N: server, two trackers on one Redis and N hosts of clients as processes, each in a network namespace (needs root)", DefaultValueFactory = _ => defaults.Hosts };
 Option<double> uplink = new("--uplink") { Description = "with --hosts: each client's uplink in kbit/s of audio time (a host's tbf cap is this x its clients x --speed)", DefaultValueFactory = _ => defaults.UplinkKbit };
 

@@ -51,9 +51,9 @@ public static class MarkdownReport
         {
             Line(md, "## Cost");
             Line(md);
-            Line(md, "| CPU | wall | CPU ms per client per wall second | threads (peak) | threads (end) |");
-            Line(md, "| ---: | ---: | ---: | ---: | ---: |");
-            Line(md, $"| {Seconds(cost.Cpu)} | {Seconds(cost.Wall)} | {cost.CpuMsPerClientPerSecond.ToString("0.00", CultureInfo.InvariantCulture)} | {cost.PeakThreads} | {cost.Threads} |");
+            Line(md, "| CPU | wall | CPU ms per client per wall second | threads (peak) | threads (end) | machine busy |");
+            Line(md, "| ---: | ---: | ---: | ---: | ---: | ---: |");
+            Line(md, $"| {Seconds(cost.Cpu)} | {Seconds(cost.Wall)} | {cost.CpuMsPerClientPerSecond.ToString("0.00", CultureInfo.InvariantCulture)} | {cost.PeakThreads} | {cost.Threads} | {(cost.MachineBusy is { } busy ? $"{Pct(busy)} of {Environment.ProcessorCount} cores" : "")} |");
             Line(md);
             Line(md, s.Hosts > 0
                 ? $"The CPU of the {s.Hosts} client hosts' processes; the server, the trackers and Redis are not in it."

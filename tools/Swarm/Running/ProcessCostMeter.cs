@@ -14,6 +14,7 @@ public sealed class ProcessCostMeter : IDisposable
     private readonly Func<(TimeSpan Cpu, int Threads)> _measure;
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private readonly TimeSpan _cpuAtStart;
+    private readonly (long Busy, long All)? _machineAtStart = MachineTicks();
     private readonly Timer _sampler;
     private readonly int _clients;
     private int _peakThreads;
@@ -55,8 +56,31 @@ public sealed class ProcessCostMeter : IDisposable
         var (now, threads) = _measure();
         var cpu = now - _cpuAtStart;
         var wall = _wall.Elapsed;
+        double? busy = _machineAtStart is { } before && MachineTicks() is { } after && after.All > before.All
+            ? (double)(after.Busy - before.Busy) / (after.All - before.All)
+            : null;
         return new ProcessCost(cpu, wall, _clients, cpu.TotalMilliseconds / Math.Max(1, _clients) / Math.Max(0.001, wall.TotalSeconds),
-            Volatile.Read(ref _peakThreads), threads);
+            Volatile.Read(ref _peakThreads), threads, busy);
+    }
+
+    /// <summary>
+    /// The machine's busy and total CPU ticks so far (Linux /proc/stat): whether the cores were saturated
+    /// says whether a latency figure measures the swarm or the queue for a core.
+    /// </summary>
+    private static (long Busy, long All)? MachineTicks()
+    {
+        try
+        {
+            var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (cpu[0] != "cpu") return null;
+            var ticks = cpu.Skip(1).Take(8).Select(t => long.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            long all = ticks.Sum(), idle = ticks[3] + ticks[4];
+            return (all - idle, all);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     public void Dispose() => _sampler.Dispose();

@@ -44,6 +44,12 @@ public static class SwarmRun
                 : new WorkloadOptions { ListeningTime = listeningTime, ZipfExponent = settings.ZipfExponent },
             settings.Seed);
 
+        if (settings.CacheDir is not null)
+        {
+            // Every run starts with empty caches, as new clients do; a run that found the last one's caches would not be repeatable.
+            var caches = Path.Combine(settings.CacheDir, settings.CacheName);
+            if (Directory.Exists(caches)) Directory.Delete(caches, recursive: true);
+        }
         await using var host = await Site.StartAsync(settings, parts, progress, ct).ConfigureAwait(false);
         Say(console, $"server {host.ServerUrl}, {catalogue.Count} tracks; {host.Network}");
 
