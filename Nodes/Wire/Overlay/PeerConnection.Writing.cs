@@ -116,8 +116,9 @@ internal sealed partial class PeerConnection
 
     private void CountTraffic(ref long counter, long bytes)
     {
-        Interlocked.Add(ref counter, bytes);
+        // Noted as traffic first: a counter that shows the bytes then means rule 6 has seen them too.
         lock (_trafficSync) _traffic.OnNext(bytes);
+        Interlocked.Add(ref counter, bytes);
     }
 
     // ---- closing ----

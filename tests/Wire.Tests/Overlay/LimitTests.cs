@@ -1,6 +1,7 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Spotify.Rx.Wire.Overlay;
+using Spotify.Rx.Streams.Rules;
 using Spotify.Rx.Wire.Protocol;
 using Spotify.Rx.Wire.Tests.Support;
 using Spotify.Rx.Wire.Tracks;
@@ -100,6 +101,37 @@ public class LimitTests
         Assert.True(watch.Elapsed >= idle, $"closed after {watch.Elapsed}");
         Assert.False(a.IsConnected("b"));
         Assert.False(b.IsConnected("a"));
+    }
+
+    [Fact]
+    public async Task On_virtual_time_a_silent_connection_is_closed_to_the_tick_thirty_seconds_after_its_last_byte()
+    {
+        var time = new SharedVirtualTime();
+        await using var swarm = new TestSwarm(scheduler: time);
+        var a = await swarm.StartAsync("a");
+        var b = await swarm.StartAsync("b");
+        var closedAtA = a.NextClose(c => c.PeerId == "b");
+        var closedAtB = b.NextClose(c => c.PeerId == "a");
+        await a.ConnectToAsync(b);
+        // Every byte of the handshake counted at both ends (a byte is noted as traffic before it is
+        // counted), so nothing left in flight can move the last byte's time.
+        Assert.True(SpinWait.SpinUntil(() => Settled(a, b), TestSwarm.Patience), "the handshake's bytes were not all counted");
+        var lastByte = time.Now;
+
+        time.AdvanceBy(IdleDisconnect.Limit - TimeSpan.FromTicks(1));
+        Assert.True(a.IsConnected("b") && b.IsConnected("a"), "closed before the limit");
+        Assert.False(closedAtA.IsCompleted || closedAtB.IsCompleted);
+
+        time.AdvanceBy(TimeSpan.FromTicks(1));
+        var closes = await Task.WhenAll(closedAtA, closedAtB);
+        Assert.Contains(closes, c => c.Reason == CloseReason.Idle && c.At == lastByte + IdleDisconnect.Limit);
+        Assert.All(closes, c => Assert.True(c.Reason == CloseReason.Idle || (c.Reason == CloseReason.RemoteGoodbye && c.Detail.StartsWith("Idle")), $"{c.Reason}: {c.Detail}"));
+    }
+
+    private static bool Settled(PeerNode a, PeerNode b)
+    {
+        var (atA, atB) = (a.Snapshot().Links.SingleOrDefault(), b.Snapshot().Links.SingleOrDefault());
+        return atA is not null && atB is not null && atA.BytesOut == atB.BytesIn && atB.BytesOut == atA.BytesIn;
     }
 
     [Fact]

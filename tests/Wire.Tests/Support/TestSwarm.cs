@@ -16,10 +16,13 @@ public sealed class TestSwarm : IAsyncDisposable
 
     private readonly TokenIssuer _issuer;
     private readonly List<PeerNode> _nodes = [];
+    private readonly IScheduler _scheduler;
 
     /// <param name="clock">The clock of the issuer and of every node's validator; a test moves it to expire tokens.</param>
-    public TestSwarm(TimeProvider? clock = null)
+    /// <param name="scheduler">Every node's scheduler (its timers: idle limit, handshake, grace); the default is real time.</param>
+    public TestSwarm(TimeProvider? clock = null, IScheduler? scheduler = null)
     {
+        _scheduler = scheduler ?? Scheduler.Default;
         var time = clock ?? TimeProvider.System;
         _issuer = new TokenIssuer(SigningKey.CreateEphemeral(), time);
         Validator = new TokenValidator(new StaticKeySource(_issuer.Key), time);
@@ -43,7 +46,7 @@ public sealed class TestSwarm : IAsyncDisposable
 
     public async Task<PeerNode> StartAsync(PeerNodeOptions options, ICachedTracks? tracks = null)
     {
-        var node = new PeerNode(options, Validator, tracks ?? new MemoryTracks(), Scheduler.Default);
+        var node = new PeerNode(options, Validator, tracks ?? new MemoryTracks(), _scheduler);
         await node.StartAsync();
         lock (_nodes) _nodes.Add(node);
         return node;
