@@ -29,12 +29,13 @@ Option<double> warmup = new("--warmup") { Description = "seconds of wall time at
 Option<bool> compareCache = new("--compare-cache") { Description = "run the same workload with ttl30 and with lru and report them side by side" };
 Option<string?> cacheDir = new("--cache-dir") { Description = "keep each client's LRU cache on disk under this folder (emptied at the start of each run)" };
 Option<int> hosts = new("--hosts") { Description = "0: everything in this process; N: server, two trackers on one Redis and N hosts of clients as processes, each in a network namespace (needs root)", DefaultValueFactory = _ => defaults.Hosts };
+Option<bool> noNamespaces = new("--no-namespaces") { Description = "with --hosts: the processes on 127.0.0.1, no namespaces and no uplink caps, even as root" };
 Option<double> uplink = new("--uplink") { Description = "with --hosts: each client's uplink in kbit/s of audio time (a host's tbf cap is this x its clients x --speed)", DefaultValueFactory = _ => defaults.UplinkKbit };
 
 var root = new RootCommand("Runs a Spotify.Rx swarm on this machine and reports it like the Spotify paper.")
 {
     clients, duration, speed, tracks, zipf, cache, seed, output, library, neighbours, noCharts, plain, verbose,
-    catalogue, warmup, compareCache, cacheDir, hosts, uplink,
+    catalogue, warmup, compareCache, cacheDir, hosts, uplink, noNamespaces,
 };
 
 // One host of a --hosts run: the coordinator (this same executable) starts it in the host's namespace.
@@ -73,6 +74,7 @@ root.SetAction(async (parse, ct) =>
         CacheDir = parse.GetValue(cacheDir),
         Hosts = parse.GetValue(hosts),
         UplinkKbit = parse.GetValue(uplink),
+        NoNamespaces = parse.GetValue(noNamespaces),
     };
     var console = AnsiConsole.Console;
     try

@@ -39,14 +39,15 @@ public sealed class HostedSwarm : IAsyncDisposable
         _hosts[launch.Index % _hosts.Count].Host.StartClientAsync(launch with { TrackerUrl = TrackerFor(launch.Index) }, ct);
 
     /// <param name="uplinkKbit">One client's uplink in kbit/s of audio time; a host's cap is that × its clients × the speed factor.</param>
-    public static async Task<HostedSwarm> StartAsync(int hosts, int clients, double speed, double uplinkKbit,
+    /// <param name="namespaces">False: processes on 127.0.0.1 even where namespaces could be made.</param>
+    public static async Task<HostedSwarm> StartAsync(int hosts, int clients, double speed, double uplinkKbit, bool namespaces,
         string libraryFolder, string keysFolder, IProgress<string> say, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hosts);
         var swarm = new HostedSwarm();
         try
         {
-            await swarm.StartNodesAsync(hosts, clients, speed, uplinkKbit, Path.GetFullPath(libraryFolder), Path.GetFullPath(keysFolder), say, ct).ConfigureAwait(false);
+            await swarm.StartNodesAsync(hosts, clients, speed, uplinkKbit, namespaces, Path.GetFullPath(libraryFolder), Path.GetFullPath(keysFolder), say, ct).ConfigureAwait(false);
             return swarm;
         }
         catch
@@ -58,11 +59,11 @@ public sealed class HostedSwarm : IAsyncDisposable
 
     private static string ClientHostName(int host) => $"h{host + 1}";
 
-    private async Task StartNodesAsync(int hosts, int clients, double speed, double uplinkKbit, string library, string keys, IProgress<string> say, CancellationToken ct)
+    private async Task StartNodesAsync(int hosts, int clients, double speed, double uplinkKbit, bool namespaces, string library, string keys, IProgress<string> say, CancellationToken ct)
     {
         var names = new List<(string Name, int Host)> { ("redis", RedisHost), ("server", ServerHost), ("tracker1", FirstTrackerHost), ("tracker2", FirstTrackerHost + 1) };
         names.AddRange(Enumerable.Range(0, hosts).Select(h => (ClientHostName(h), FirstClientHost + h)));
-        if (Lan.Unavailable(Prefix) is { } why)
+        if ((namespaces ? Lan.Unavailable(Prefix) : "--no-namespaces") is { } why)
         {
             say.Report($"--hosts {hosts}: {why}, so the hosts run as processes on 127.0.0.1 and no uplink is capped");
         }

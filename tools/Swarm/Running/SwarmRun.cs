@@ -72,7 +72,7 @@ public static class SwarmRun
             bool live = (settings.Live ?? LiveView.CanRedraw(console)) && !settings.Verbose;
             var view = new LiveView(monitor, settings.Duration, console, live).RunAsync(viewing.Token);
 
-            var lives = workload.Select(w => LiveAsync(w, settings, parts, host, swarm, monitor, listening.Token)).ToList();
+            var lives = workload.Select(w => LiveAsync(w, settings, host, swarm, monitor, listening.Token)).ToList();
             await EndAsync(lives, workload.Select(w => PeerId(w.Client)).ToList(), monitor, settings.Duration + Drain, ct).ConfigureAwait(false);
             var wallTime = monitor.Elapsed;
             var spent = cost.Stop();
@@ -99,7 +99,7 @@ public static class SwarmRun
     /// neighbours already there; every client plays its sessions; an early leaver stops its node
     /// then, so the others lose it as a source.
     /// </summary>
-    private static async Task LiveAsync(ClientWorkload workload, SwarmSettings settings, SwarmParts parts, Site host,
+    private static async Task LiveAsync(ClientWorkload workload, SwarmSettings settings, Site host,
         Presence swarm, SwarmMonitor monitor, CancellationToken listening)
     {
         string peerId = PeerId(workload.Client);
@@ -303,11 +303,11 @@ public static class SwarmRun
         {
             if (settings.Hosts > 0)
             {
-                var swarm = await HostedSwarm.StartAsync(settings.Hosts, settings.Clients, settings.Speed, settings.UplinkKbit,
+                var swarm = await HostedSwarm.StartAsync(settings.Hosts, settings.Clients, settings.Speed, settings.UplinkKbit, !settings.NoNamespaces,
                     settings.LibraryFolder, settings.Keys, say, ct).ConfigureAwait(false);
                 var network = swarm.Namespaced
                     ? string.Create(CultureInfo.InvariantCulture, $"{settings.Hosts} client hosts, a server, {swarm.Trackers.Count} tracker(s) and Redis, each a network namespace on one bridge; each client's uplink {settings.UplinkKbit:0} kbit/s × the speed factor (tc tbf per host)")
-                    : $"{settings.Hosts} client hosts, a server, {swarm.Trackers.Count} tracker(s) and Redis as processes on 127.0.0.1 (no namespaces here: uplinks not capped)";
+                    : $"{settings.Hosts} client hosts, a server, {swarm.Trackers.Count} tracker(s){(swarm.Trackers.Count > 1 ? " and Redis" : "")} as processes on 127.0.0.1 (no namespaces: uplinks not capped)";
                 return new Site(swarm.ServerUrl, swarm.TrackerFor, swarm.StartClientAsync, clients => new ProcessCostMeter(clients, swarm.ClientCost),
                     settings.Hosts, network, swarm);
             }

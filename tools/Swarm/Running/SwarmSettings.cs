@@ -49,6 +49,8 @@ public sealed record SwarmSettings
     /// Redis and N hosts of clients as separate processes, each in a network namespace of its own.
     /// </summary>
     public int Hosts { get; init; }
+    /// <summary>With <see cref="Hosts"/>: run the processes on 127.0.0.1 even where namespaces could be made (no caps then).</summary>
+    public bool NoNamespaces { get; init; }
     /// <summary>One client's uplink in kbit/s of audio time (the 2010 broadband's 1 Mbit/s); a host's cap is this × its clients × <see cref="Speed"/>.</summary>
     public double UplinkKbit { get; init; } = 1000;
     public string Keys { get; init; } = Path.Combine("data", "keys");
@@ -66,7 +68,8 @@ public sealed record SwarmSettings
         $"dotnet run --project tools/Swarm -- --clients {Clients} --duration {Duration.TotalSeconds:0.###} --speed {Speed:0.###} --tracks {TrackCount} --zipf {ZipfExponent:0.###} --cache {CacheName} --seed {Seed}")
         + (Catalogue == CatalogueChoice.Paper ? " --catalogue paper" : "")
         + (Warmup > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $" --warmup {Warmup.TotalSeconds:0.###}") : "")
-        + (Hosts > 0 ? string.Create(CultureInfo.InvariantCulture, $" --hosts {Hosts} --uplink {UplinkKbit:0.###}") : "");
+        + (Hosts > 0 ? string.Create(CultureInfo.InvariantCulture, $" --hosts {Hosts} --uplink {UplinkKbit:0.###}") : "")
+        + (Hosts > 0 && NoNamespaces ? " --no-namespaces" : "");
 
     public string CatalogueName => Catalogue == CatalogueChoice.Paper ? "paper" : "demo";
 
