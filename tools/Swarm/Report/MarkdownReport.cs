@@ -58,6 +58,8 @@ public static class MarkdownReport
             Line(md, s.Hosts > 0
                 ? $"The CPU of the {s.Hosts} client hosts' processes; the server, the trackers and Redis are not in it."
                 : "The server and the tracker run in the same process: their CPU is in the per-client figure.");
+            if (cost.MachineBusy is not null)
+                Line(md, " Machine busy is the kernel's tick-sampled count (/proc/stat): it reads low for short bursts of work, so it is a lower bound.");
             Line(md);
         }
 

@@ -65,7 +65,8 @@ public sealed class ProcessCostMeter : IDisposable
 
     /// <summary>
     /// The machine's busy and total CPU ticks so far (Linux /proc/stat): whether the cores were saturated
-    /// says whether a latency figure measures the swarm or the queue for a core.
+    /// says whether a latency figure measures the swarm or the queue for a core. The ticks are sampled,
+    /// so short bursts of work go partly unseen: a lower bound.
     /// </summary>
     private static (long Busy, long All)? MachineTicks()
     {
