@@ -42,6 +42,9 @@ public sealed class ChunkScheduler
 
     public bool IsInFlight(int chunk) => _inFlight.ContainsKey(chunk);
 
+    /// <summary>Whether the server has been asked for <paramref name="chunk"/> and not answered yet (peers may be asked too).</summary>
+    public bool IsAskedOfServer(int chunk) => _inFlight.TryGetValue(chunk, out var requests) && requests.Exists(r => r.Peer is null);
+
     /// <summary>The first chunk at or after <paramref name="chunk"/> that is not held (<see cref="ChunkCount"/> if none).</summary>
     public int ContiguousEnd(int chunk)
     {

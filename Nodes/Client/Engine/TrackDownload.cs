@@ -163,8 +163,10 @@ internal sealed class TrackDownload : IDisposable
         // The Ogg headers (OpusHead, OpusTags) come along, so a decoder can start from the window.
         var headerChunks = Manifest.ChunkIndexOf(Math.Max(0, Manifest.AudioStart - 1)) + 1;
         var wanted = Enumerable.Range(0, Math.Min(headerChunks, first)).Concat(Enumerable.Range(first, last - first + 1));
-        // Only what is neither here nor asked of the server already (a prefetch may have brought it).
-        var missing = wanted.Where(c => !_chunks.Has(c) && !_chunks.IsInFlight(c)).ToList();
+        // Only what is neither here nor asked of the server already (a prefetch may have brought it). A
+        // chunk the prefetch asked of a peer is asked of the server as well: rule 1's window comes from the
+        // server, and a peer with its upload slots taken (FCFS) would hold the start up to its deadline.
+        var missing = wanted.Where(c => !_chunks.Has(c) && !_chunks.IsAskedOfServer(c)).ToList();
         foreach (var c in missing) _chunks.RequestedFromServer(c, 1);
         foreach (var run in Runs(missing)) FromServer(run.First, run.Count);
     }

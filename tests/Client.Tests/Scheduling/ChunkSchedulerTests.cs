@@ -34,6 +34,21 @@ public class ChunkSchedulerTests
     }
 
     [Fact]
+    public void A_chunk_asked_only_of_a_peer_is_not_asked_of_the_server_until_the_server_is_asked_for_it_as_well()
+    {
+        var s = Track(100);
+        var toPeer = s.Next(0, [Peer("a")], FetchMode.Peers).Where(a => !a.ToServer).Select(a => a.Chunk).ToArray();
+        Assert.NotEmpty(toPeer);
+        Assert.All(toPeer, c => Assert.True(s.IsInFlight(c) && !s.IsAskedOfServer(c)));
+
+        // Rule 1's window at a play's start: the server too, beside the peer's request.
+        s.RequestedFromServer(0, 19);
+        Assert.All(toPeer, c => Assert.True(s.IsAskedOfServer(c)));
+        Assert.True(s.IsAskedOfServer(18));
+        Assert.False(s.IsAskedOfServer(19));
+    }
+
+    [Fact]
     public void Peers_get_the_missing_chunks_in_playback_order_from_the_playhead_then_the_start()
     {
         var s = Track(10, new ChunkSchedulerOptions { PipelinePerPeer = 100 });
