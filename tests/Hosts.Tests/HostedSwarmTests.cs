@@ -84,6 +84,9 @@ public sealed class HostedSwarmTests(ITestOutputHelper output)
         var steady = Assert.IsType<SteadyState>(report.SteadyState);
         Assert.Equal(1.0, steady.Server + steady.Peers + steady.Cache, precision: 9);
         Assert.True(report.Cost!.Cpu > TimeSpan.Zero, "the client hosts' CPU was not measured");
+        // The server's own count, read across the LAN: at least what the clients kept from it.
+        var sent = Assert.IsType<ServerSent>(report.ServerSent);
+        Assert.True(sent.Run >= report.Bytes.Server, $"the server counted {sent.Run} bytes sent, the clients kept {report.Bytes.Server}");
 
         // The run cleaned up after itself: no namespace of this process's is left.
         var (_, namespaces) = Run("ip", "netns", "list");

@@ -68,5 +68,7 @@ public sealed class LoopbackHostsTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(4, observed.Plays.Select(p => p.Play.PeerId).Distinct().Count());
         Assert.Equal(observed.Plays.Sum(p => p.Play.ServerBytes + p.Play.PeerBytes + p.Play.CacheBytes), report.Bytes.Total);
         Assert.True(report.Cost!.Cpu > TimeSpan.Zero, "the hosts' CPU was not measured");
+        var sent = Assert.IsType<ServerSent>(report.ServerSent);
+        Assert.True(sent.Run >= report.Bytes.Server, $"the server counted {sent.Run} bytes sent, the clients kept {report.Bytes.Server}");
     }
 }

@@ -58,6 +58,8 @@ public sealed class SwarmRunTests : IDisposable
         var b = report.Bytes;
         Assert.Equal(plays.Sum(p => p.ServerBytes + p.PeerBytes + p.CacheBytes), b.Total);
         Assert.Equal(b.Total, report.Clients.Sum(c => c.Bytes.Total));
+        // The server's own count of what it sent covers at least what the clients kept from it.
+        Assert.True(report.ServerSent?.Run >= b.Server, $"the server counted {report.ServerSent?.Run} bytes sent, the clients kept {b.Server}");
         Assert.Equal(1.0, b.ServerShare + b.PeerShare + b.CacheShare, 9);
         var counted = Assert.IsType<ByteShares>(report.ClientCounters);
         Assert.True(counted.Total >= b.Total, $"clients counted {counted.Total} bytes, finished plays {b.Total}");

@@ -69,7 +69,8 @@ public sealed class HostedSwarm : IAsyncDisposable
         }
         else
         {
-            _lan = Lan.Create(Prefix, Network, names, withOwnEnd: false);
+            // With this process's own end on the LAN: the swarm reads the server's counters at its address.
+            _lan = Lan.Create(Prefix, Network, names, withOwnEnd: true);
             say.Report($"--hosts {hosts}: {names.Count} network namespaces on a bridge, {_lan.Subnet}.0/24");
         }
         string Address(string name) => _lan is null ? "127.0.0.1" : _lan.AddressOf(names.Single(n => n.Name == name).Host);

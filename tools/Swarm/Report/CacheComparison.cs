@@ -26,6 +26,7 @@ public static class CacheComparison
         Row(md, "steady state: server", runs, r => Pct(r.SteadyState?.Server), MarkdownReport.Pct(ByteShares.Paper.Server));
         Row(md, "steady state: peers", runs, r => Pct(r.SteadyState?.Peers), MarkdownReport.Pct(ByteShares.Paper.Peers));
         Row(md, "steady state: cache", runs, r => Pct(r.SteadyState?.Cache), MarkdownReport.Pct(ByteShares.Paper.Cache));
+        Row(md, "steady state: server's own count of bytes sent", runs, r => r.ServerSent?.SteadyState is { } sent ? MarkdownReport.Bytes(sent) : "", "");
         Row(md, "steady state: bytes", runs, r => r.SteadyState is { } st ? MarkdownReport.Bytes(st.TotalBytes) : "", "");
         Row(md, "steady state: plays with a stutter", runs, r => r.SteadyState is { } st ? $"{st.PlaysWithStutter} of {st.Plays} ({MarkdownReport.Pct(st.StutterRate)})" : "", "< 1 %");
         Row(md, "steady state: first audio p50 / p90 / p99 (ms)", runs, r => r.SteadyState is { TimeToFirstAudio: var t } ? Inv($"{t.P50:0.#} / {t.P90:0.#} / {t.P99:0.#}") : "", "265 (median)");

@@ -31,6 +31,8 @@ public static class MarkdownReport
             Line(md, $"| Spotify 2010 | {Pct(ByteShares.Paper.Server)} | {Pct(ByteShares.Paper.Peers)} | {Pct(ByteShares.Paper.Cache)} | | | < 1 % | 265 median |");
             Line(md);
             Line(md, "Bytes: what each client's own counters grew by after the warm-up (cut-short plays included); plays: those that finished after it.");
+            if (report.ServerSent?.SteadyState is { } sentAfter)
+                Line(md, $" The server's own count of audio bytes it sent after the warm-up: {Bytes(sentAfter)}, against {Bytes(steady.ServerBytes)} the clients kept from it.");
             Line(md);
         }
 
@@ -83,7 +85,10 @@ public static class MarkdownReport
         var counters = report.ClientCounters is { } c
             ? $" The clients' own counters at the end, which include plays the run's end cut short: server {Bytes(c.Server)} ({Pct(c.ServerShare)}), peers {Bytes(c.Peers)} ({Pct(c.PeerShare)}), cache {Bytes(c.Cache)} ({Pct(c.CacheShare)})."
             : "";
-        Line(md, "Summed over finished plays." + counters);
+        var server = report.ServerSent is { } sent
+            ? $" The server's own count of the audio bytes it sent while the clients listened: {Bytes(sent.Run)} (it includes copies a client dropped because a peer's landed first, and parts a skip cut short)."
+            : "";
+        Line(md, "Summed over finished plays." + counters + server);
         Line(md);
 
         Line(md, "## Overlay use");

@@ -68,6 +68,12 @@ public sealed record OverlayUse(
 /// </param>
 public sealed record ProcessCost(TimeSpan Cpu, TimeSpan Wall, int Clients, double CpuMsPerClientPerSecond, int PeakThreads, int Threads, double? MachineBusy = null);
 
+/// <summary>
+/// The main server's own count of audio bytes sent while the clients listened, and after the warm-up
+/// (null without one): beside the clients' server share, which counts only the bytes a client kept.
+/// </summary>
+public sealed record ServerSent(long Run, long? SteadyState);
+
 /// <summary>The swarm's figures, in the terms of the Spotify paper.</summary>
 public sealed record SwarmReport(
     RunSettings Settings,
@@ -89,6 +95,9 @@ public sealed record SwarmReport(
 {
     /// <summary>The process's CPU and threads while the swarm listened (null when not measured).</summary>
     public ProcessCost? Cost { get; init; }
+
+    /// <summary>What the server counted itself (null when its counter could not be read).</summary>
+    public ServerSent? ServerSent { get; init; }
 
     public double RandomAccessShare => Plays == 0 ? 0 : (double)RandomAccessPlays / Plays;
     public double StutterRate => Plays == 0 ? 0 : (double)PlaysWithStutter / Plays;

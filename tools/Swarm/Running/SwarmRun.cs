@@ -66,16 +66,26 @@ public static class SwarmRun
 
             monitor.Begin();
             using var cost = host.CostMeter(settings.Clients);
+            using var counter = new ServerCounter(host.ServerUrl);
+            var sentAtStart = await counter.AudioBytesAsync(ct).ConfigureAwait(false);
             using var listening = CancellationTokenSource.CreateLinkedTokenSource(ct);
             listening.CancelAfter(settings.Duration);
             using var viewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bool live = (settings.Live ?? LiveView.CanRedraw(console)) && !settings.Verbose;
             var view = new LiveView(monitor, settings.Duration, console, live).RunAsync(viewing.Token);
 
+            var sentAtWarmup = settings.Warmup > TimeSpan.Zero
+                ? Task.Delay(settings.Warmup, ct).ContinueWith(_ => counter.AudioBytesAsync(ct), TaskScheduler.Default).Unwrap()
+                : Task.FromResult(sentAtStart);
             var lives = workload.Select(w => LiveAsync(w, settings, host, swarm, monitor, listening.Token)).ToList();
             await EndAsync(lives, workload.Select(w => PeerId(w.Client)).ToList(), monitor, settings.Duration + Drain, ct).ConfigureAwait(false);
             var wallTime = monitor.Elapsed;
             var spent = cost.Stop();
+            var sentAtEnd = await counter.AudioBytesAsync(ct).ConfigureAwait(false);
+            var atWarmup = sentAtWarmup.IsCompletedSuccessfully ? sentAtWarmup.Result : null;
+            ServerSent? sent = sentAtStart is { } first && sentAtEnd is { } last
+                ? new ServerSent(last - first, settings.Warmup > TimeSpan.Zero && atWarmup is { } warm ? last - warm : last - first)
+                : null;
             foreach (var client in swarm.Present()) monitor.Refresh(client);
 
             viewing.Cancel();
@@ -83,7 +93,7 @@ public static class SwarmRun
             await DisposeAsync(swarm.TakeAll(), monitor).ConfigureAwait(false);
 
             var observed = monitor.Observations;
-            var report = ReportBuilder.Build(Settings(settings, catalogue.Count) with { Hosts = host.Hosts, Network = host.Network }, wallTime, observed, monitor.Samples, monitor.Failures) with { Cost = spent };
+            var report = ReportBuilder.Build(Settings(settings, catalogue.Count) with { Hosts = host.Hosts, Network = host.Network }, wallTime, observed, monitor.Samples, monitor.Failures) with { Cost = spent, ServerSent = sent };
             return (report, observed);
         }
         finally
