@@ -3,7 +3,6 @@ using Spectre.Console;
 using Spotify.Rx.Swarm.Hosts;
 using Spotify.Rx.Swarm.Report;
 using Spotify.Rx.Swarm.Running;
-using Spotify.Rx.Swarm.Workload;
 using Spotify.Rx.Testing;
 using Xunit.Abstractions;
 
@@ -42,11 +41,7 @@ public sealed class HostedSwarmTests(ITestOutputHelper output)
             Out = Path.Combine(work, "report"),
             Live = false,
         };
-        var parts = NodeParts.InProcess with
-        {
-            EnsureLibrary = (_, _, _, _) => Task.FromResult<IReadOnlyList<CatalogueTrack>>(
-                library.Tracks.Select(t => new CatalogueTrack(t.Id, t.Duration)).ToList()),
-        };
+        var parts = NodeParts.Over(library);
         var lines = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(lines) });
         var clock = Stopwatch.StartNew();

@@ -1,7 +1,6 @@
 using Spectre.Console;
 using Spotify.Rx.Swarm.Report;
 using Spotify.Rx.Swarm.Running;
-using Spotify.Rx.Swarm.Workload;
 using Spotify.Rx.Testing;
 using Xunit.Abstractions;
 
@@ -39,11 +38,7 @@ public sealed class LoopbackHostsTests(ITestOutputHelper output) : IDisposable
             Out = Path.Combine(_work, "report"),
             Live = false,
         };
-        var parts = NodeParts.InProcess with
-        {
-            EnsureLibrary = (_, _, _, _) => Task.FromResult<IReadOnlyList<CatalogueTrack>>(
-                library.Tracks.Select(t => new CatalogueTrack(t.Id, t.Duration)).ToList()),
-        };
+        var parts = NodeParts.Over(library);
         var lines = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(lines) });
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Spectre.Console;
 using Spotify.Rx.Swarm.Report;
 using Spotify.Rx.Swarm.Running;
-using Spotify.Rx.Swarm.Workload;
 using Spotify.Rx.Testing;
 
 namespace Spotify.Rx.Swarm.Tests;
@@ -34,11 +33,7 @@ public sealed class SwarmRunTests : IDisposable
             Out = Path.Combine(_work, "report"),
             Live = false,
         };
-        var parts = NodeParts.InProcess with
-        {
-            EnsureLibrary = (_, _, _, _) => Task.FromResult<IReadOnlyList<CatalogueTrack>>(
-                library.Tracks.Select(t => new CatalogueTrack(t.Id, t.Duration)).ToList()),
-        };
+        var parts = NodeParts.Over(library);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new StringWriter()) });
         var clock = Stopwatch.StartNew();
 

@@ -16,6 +16,13 @@ public static class NodeParts
 
     public static SwarmParts For(CatalogueChoice catalogue) => catalogue == CatalogueChoice.Paper ? InProcessPaper : InProcess;
 
+    /// <summary>In-process clients over a library that exists already, taken as it is (nothing generated).</summary>
+    public static SwarmParts Over(Playback.Tracks.TrackLibrary library) => InProcess with
+    {
+        EnsureLibrary = (_, _, _, _) => Task.FromResult<IReadOnlyList<CatalogueTrack>>(
+            library.Tracks.Select(t => new CatalogueTrack(t.Id, t.Duration)).ToList()),
+    };
+
     /// <summary>
     /// The paper-like catalogue: <paramref name="tracks"/> tracks of 3-5 minutes spliced from 12
     /// rendered songs, generated where missing and reused from then on.
