@@ -32,8 +32,11 @@ public sealed class HostedSwarm : IAsyncDisposable
     public int Hosts => _hosts.Count;
 
     /// <summary>The CPU time and threads of the client hosts, together: what the clients cost.</summary>
-    public (TimeSpan Cpu, int Threads) ClientCost() =>
-        (_hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.Process.ProcessorTime), _hosts.Sum(h => h.Process.Threads));
+    public (TimeSpan Cpu, int Threads) ClientCost()
+    {
+        var usage = _hosts.Select(h => h.Process.Usage()).ToList();
+        return (usage.Aggregate(TimeSpan.Zero, (sum, u) => sum + u.Cpu), usage.Sum(u => u.Threads));
+    }
 
     public Task<ISwarmClient> StartClientAsync(ClientLaunch launch, CancellationToken ct) =>
         _hosts[launch.Index % _hosts.Count].Host.StartClientAsync(launch with { TrackerUrl = TrackerFor(launch.Index) }, ct);
@@ -74,7 +77,7 @@ public sealed class HostedSwarm : IAsyncDisposable
             say.Report($"--hosts {hosts}: {names.Count} network namespaces on a bridge, {_lan.Subnet}.0/24");
         }
         string Address(string name) => _lan is null ? "127.0.0.1" : _lan.AddressOf(names.Single(n => n.Name == name).Host);
-        int Port(int onLan) => _lan is null ? FreeLoopbackPort() : onLan;
+        int Port(int onLan) => _lan is null ? SwarmHost.FreeLoopbackPort() : onLan;
         IReadOnlyList<string> On(string name, params IEnumerable<string> command) => _lan is null ? command.ToList() : _lan.On(name, command);
         string Bind(string name) => _lan is null ? "127.0.0.1" : "0.0.0.0";
 
@@ -152,12 +155,5 @@ public sealed class HostedSwarm : IAsyncDisposable
         foreach (var (_, host) in _hosts) host.Dispose();
         foreach (var process in Enumerable.Reverse(_processes)) process.Dispose();
         _lan?.Dispose();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -124,36 +124,17 @@ public sealed class NodeProcess : IDisposable
         lock (_gate) return $"--- {Name} ---\n" + string.Join('\n', _last);
     }
 
-    /// <summary>CPU time the process has used so far (zero once it is gone).</summary>
-    public TimeSpan ProcessorTime
+    /// <summary>The CPU time the process has used so far and its threads now, read once (zero once it is gone).</summary>
+    public (TimeSpan Cpu, int Threads) Usage()
     {
-        get
+        try
         {
-            try
-            {
-                _process.Refresh();
-                return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
-            }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
-            {
-                return TimeSpan.Zero;
-            }
+            _process.Refresh();
+            return _process.HasExited ? default : (_process.TotalProcessorTime, _process.Threads.Count);
         }
-    }
-
-    public int Threads
-    {
-        get
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
         {
-            try
-            {
-                _process.Refresh();
-                return _process.HasExited ? 0 : _process.Threads.Count;
-            }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
-            {
-                return 0;
-            }
+            return default;
         }
     }
 

@@ -41,19 +41,19 @@ public sealed class ProcessCostMeter : IDisposable
         };
     }
 
-    private int SampleThreads()
+    private void SampleThreads() => NotePeak(_measure().Threads);
+
+    private void NotePeak(int threads)
     {
-        var threads = _measure().Threads;
         int seen;
         while (threads > (seen = Volatile.Read(ref _peakThreads)) && Interlocked.CompareExchange(ref _peakThreads, threads, seen) != seen) { }
-        return threads;
     }
 
     public ProcessCost Stop()
     {
         _sampler.Dispose();
-        SampleThreads();
         var (now, threads) = _measure();
+        NotePeak(threads);
         var cpu = now - _cpuAtStart;
         var wall = _wall.Elapsed;
         double? busy = _machineAtStart is { } before && MachineTicks() is { } after && after.All > before.All

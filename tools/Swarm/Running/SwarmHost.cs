@@ -101,7 +101,8 @@ public sealed class SwarmHost : IAsyncDisposable
         return address;
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A port free on 127.0.0.1 now, for a node whose address must be named before it starts.</summary>
+    internal static int FreeLoopbackPort()
     {
         using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         probe.Start();

@@ -84,7 +84,7 @@ public static class SwarmRun
             var sentAtEnd = await counter.AudioBytesAsync(ct).ConfigureAwait(false);
             var atWarmup = sentAtWarmup.IsCompletedSuccessfully ? sentAtWarmup.Result : null;
             ServerSent? sent = sentAtStart is { } first && sentAtEnd is { } last
-                ? new ServerSent(last - first, settings.Warmup > TimeSpan.Zero && atWarmup is { } warm ? last - warm : last - first)
+                ? new ServerSent(last - first, atWarmup is { } warm ? last - warm : null)
                 : null;
             foreach (var client in swarm.Present()) monitor.Refresh(client);
 
