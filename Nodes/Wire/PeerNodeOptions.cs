@@ -1,5 +1,6 @@
 using System.Net;
 using Spotify.Rx.Streams.Gates;
+using Spotify.Rx.Wire.Overlay;
 using Spotify.Rx.Streams.Rules;
 
 namespace Spotify.Rx.Wire;

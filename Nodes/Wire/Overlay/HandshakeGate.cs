@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Spotify.Rx.Streams.Gates;
+namespace Spotify.Rx.Wire.Overlay;
 
 /// <summary>
 /// The budget of inbound connections that have not yet completed HELLO, apart from
-/// <see cref="ConnectionGate"/>'s peer slots: a connection costs a peer slot only once its token is
+/// <see cref="Streams.Gates.ConnectionGate"/>'s peer slots: a connection costs a peer slot only once its token is
 /// valid, so sockets that never authenticate cannot keep real peers out. The budget itself is bounded
 /// two ways: at most <see cref="PerAddress"/> pending from one address (an IPv4 address, an IPv6 /64,
 /// which one host is usually given whole), refused beyond that; and at most <see cref="Limit"/> in

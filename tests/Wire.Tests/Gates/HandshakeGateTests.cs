@@ -1,5 +1,5 @@
 using System.Net;
-using Spotify.Rx.Streams.Gates;
+using Spotify.Rx.Wire.Overlay;
 
 namespace Spotify.Rx.Wire.Tests.Gates;
 
