@@ -279,34 +279,41 @@ internal sealed class TrackDownload : IDisposable
         _serverRequests++;
         _s.Log.LogDebug("server asked for chunks {First}..{Last} of {Track} ({Mode}, playhead chunk {Playhead}, {Peers} peers)",
             first, first + count - 1, TrackId, _mode, _playhead, _peers.Count);
-        Task<byte[]> range;
-        try { range = _s.Server.RangeAsync(TrackId, start, end, _stop.Token); }
-        catch (Exception e) { range = Task.FromException<byte[]>(e); }
+        Task range;
+        try { range = _s.Server.RangeAsync(TrackId, start, end, Manifest.ChunkSize, OnServerPart, _stop.Token); }
+        catch (Exception e) { range = Task.FromException(e); }
         range.Then(_s.Loop, t =>
         {
             if (_stop.IsCancellationRequested) return;
-            if (t.IsCompletedSuccessfully && t.Result.LongLength == end - start) OnServerRange(first, count, start, t.Result);
-            else OnServerFailure(first, count, t.IsCompletedSuccessfully
-                ? $"server sent {t.Result.Length} bytes for {end - start}"
-                : t.Exception?.InnerException?.Message ?? "cancelled");
+            // Every part came through the loop before this: what is not here now never arrived.
+            if (t.IsCompletedSuccessfully)
+            {
+                if (!_serverReachable.Value) _serverReachable.OnNext(true);
+            }
+            else OnServerFailure(first, count, t.Exception?.InnerException?.Message ?? "cancelled");
             Pump();
         });
     }
 
-    private void OnServerRange(int first, int count, long start, byte[] bytes)
+    /// <summary>
+    /// One chunk of a server range, on the thread that read it: checked against the manifest and put in
+    /// its place there, then announced on the loop. Writing off the loop is safe: nothing reads a chunk's
+    /// place until the loop has marked it here, and every copy of a chunk is the same verified bytes.
+    /// </summary>
+    private void OnServerPart(long offset, ReadOnlySpan<byte> bytes)
     {
-        for (var c = first; c < first + count; c++)
+        var chunk = Manifest.ChunkIndexOf(offset);
+        var (chunkStart, chunkEnd) = Manifest.ChunkRange(chunk);
+        var length = bytes.Length;
+        var verified = !_stop.IsCancellationRequested && offset == chunkStart && length == chunkEnd - chunkStart
+            && HashMatches(bytes, Manifest.ChunkHashes[chunk]);
+        if (verified) bytes.CopyTo(_data.AsSpan((int)offset));
+        _s.Loop.Schedule(() =>
         {
-            var (cs, ce) = Manifest.ChunkRange(c);
-            var span = bytes.AsSpan((int)(cs - start), (int)(ce - cs));
-            if (!HashMatches(span, Manifest.ChunkHashes[c]))
-            {
-                _chunks.Failed(c, null);
-                continue;
-            }
-            if (Store(c, span, null)) Volatile.Write(ref _serverBytes, _serverBytes + span.Length);
-        }
-        if (!_serverReachable.Value) _serverReachable.OnNext(true);
+            if (_stop.IsCancellationRequested) return;
+            if (!verified) _chunks.Failed(chunk, null);
+            else if (Keep(chunk, null)) Volatile.Write(ref _serverBytes, _serverBytes + length);
+        });
     }
 
     private void OnServerFailure(int first, int count, string message)
@@ -329,6 +336,13 @@ internal sealed class TrackDownload : IDisposable
     {
         if (_chunks.Has(chunk)) return false;
         data.CopyTo(_data.AsSpan((int)Manifest.ChunkRange(chunk).Start));
+        return Keep(chunk, from);
+    }
+
+    /// <summary>Marks a chunk whose bytes are in place as here; false if it was here already.</summary>
+    private bool Keep(int chunk, string? from)
+    {
+        if (_chunks.Has(chunk)) return false;
         foreach (var peer in _chunks.Received(chunk, from))
             if (_peerFetches.Remove((chunk, peer), out var cts)) cts.Cancel();
         Arrived();

@@ -10,7 +10,11 @@ internal interface ITrackServer
 {
     Task<TrackManifest> ManifestAsync(string trackId, CancellationToken ct);
 
-    Task<byte[]> RangeAsync(string trackId, long start, long end, CancellationToken ct);
+    /// <summary>
+    /// Bytes [start, end), handed to <paramref name="part"/> as they arrive, in order, in parts of
+    /// <paramref name="partBytes"/> (a chunk each when the range is chunk-aligned); completes after the last.
+    /// </summary>
+    Task RangeAsync(string trackId, long start, long end, int partBytes, RangePart part, CancellationToken ct);
 }
 
 /// <summary>What the engine asks of the tracker: who has a track (peer id and overlay endpoint).</summary>
@@ -38,7 +42,8 @@ internal sealed class HttpTrackServer(ServerClient server) : ITrackServer
 {
     public Task<TrackManifest> ManifestAsync(string trackId, CancellationToken ct) => server.ManifestAsync(trackId, ct);
 
-    public Task<byte[]> RangeAsync(string trackId, long start, long end, CancellationToken ct) => server.RangeAsync(trackId, start, end, ct);
+    public Task RangeAsync(string trackId, long start, long end, int partBytes, RangePart part, CancellationToken ct) =>
+        server.RangeAsync(trackId, start, end, partBytes, part, ct);
 }
 
 internal sealed class HttpPeerDirectory(TrackerClient tracker) : IPeerDirectory

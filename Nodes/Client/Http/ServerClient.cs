@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reactive.Concurrency;
 using System.Text.Json;
 using Flurl.Http;
@@ -5,6 +6,9 @@ using Spotify.Rx.Common.Contracts;
 using Spotify.Rx.Playback.Tracks;
 
 namespace Spotify.Rx.Client.Http;
+
+/// <summary>Receives one part of a range as it arrives: its offset in the track and its bytes (valid during the call only).</summary>
+public delegate void RangePart(long offset, ReadOnlySpan<byte> bytes);
 
 /// <summary>
 /// The main server as the client sees it: login, catalogue, manifests and parts of tracks. Parts
@@ -47,34 +51,79 @@ public sealed class ServerClient : IDisposable
             .WithOAuthBearerToken(token)
             .GetJsonAsync<TrackManifest>(cancellationToken: ct), ct);
 
-    /// <summary>Bytes [<paramref name="start"/>, <paramref name="end"/>) of a track with one standard Range request.</summary>
-    public Task<byte[]> RangeAsync(string trackId, long start, long end, CancellationToken ct = default)
+    /// <summary>
+    /// Bytes [<paramref name="start"/>, <paramref name="end"/>) of a track with one standard Range
+    /// request, handed to <paramref name="part"/> as they arrive: in order, in whole parts of
+    /// <paramref name="partBytes"/> (the last may be shorter), on the thread that read them, the span
+    /// valid only during the call. A listener waits for the first part, not for the whole window. The
+    /// task completes after the last part; a body that ends early or is longer than asked fails it.
+    /// </summary>
+    public Task RangeAsync(string trackId, long start, long end, int partBytes, RangePart part, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(end, start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partBytes, 1);
+        ArgumentNullException.ThrowIfNull(part);
         return Auth.WithTokenAsync(async token =>
         {
             if (Volatile.Read(ref _audio) is { } audio)
             {
                 try
                 {
-                    return await Part(audio, trackId, start, end, token, ct);
+                    return await Part(audio, trackId, start, end, partBytes, part, token, ct);
                 }
                 catch (FlurlHttpException e) when (e.StatusCode is null && e is not FlurlHttpTimeoutException && !ct.IsCancellationRequested)
                 {
-                    // No answer at all (refused, reset): the Kestrel route serves the same bytes. The endpoint
-                    // is tried again once a login names it again.
+                    // No answer at all (refused, reset) before any byte came: the Kestrel route serves the
+                    // same bytes. The endpoint is tried again once a login names it again.
                     Interlocked.CompareExchange(ref _audio, null, audio);
                 }
             }
-            return await Part(_http, trackId, start, end, token, ct);
+            return await Part(_http, trackId, start, end, partBytes, part, token, ct);
         }, ct);
     }
 
-    private static Task<byte[]> Part(IFlurlClient server, string trackId, long start, long end, string token, CancellationToken ct) =>
-        server.Request("tracks", trackId, "audio")
+    private async Task<bool> Part(IFlurlClient server, string trackId, long start, long end, int partBytes, RangePart part, string token, CancellationToken ct)
+    {
+        // The client's timeout covers the headers only once the body is read as it comes: the whole
+        // transfer gets the same limit here, so a server that stalls mid-body fails the request.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(_timeout);
+        using var response = await server.Request("tracks", trackId, "audio")
             .WithOAuthBearerToken(token)
             .WithHeader("Range", $"bytes={start}-{end - 1}")
-            .GetBytesAsync(cancellationToken: ct);
+            .SendAsync(HttpMethod.Get, completionOption: HttpCompletionOption.ResponseHeadersRead, cancellationToken: limit.Token);
+        var length = response.ResponseMessage.Content.Headers.ContentLength;
+        if (length is { } sent && sent != end - start)
+            throw new InvalidDataException($"server sent {sent} bytes for {end - start}");
+        await using var body = await response.GetStreamAsync();
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(partBytes, end - start));
+        try
+        {
+            for (var offset = start; offset < end;)
+            {
+                var size = (int)Math.Min(partBytes, end - offset);
+                try
+                {
+                    await body.ReadExactlyAsync(buffer.AsMemory(0, size), limit.Token);
+                }
+                catch (EndOfStreamException)
+                {
+                    throw new InvalidDataException($"server sent {offset - start} bytes for {end - start}");
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"server sent {offset - start} of {end - start} bytes in {_timeout.TotalSeconds:0} s");
+                }
+                part(offset, buffer.AsSpan(0, size));
+                offset += size;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return true;
+    }
 
     private async Task RememberAudioEndpointAsync(FlurlCall call)
     {

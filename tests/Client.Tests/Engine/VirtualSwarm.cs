@@ -1,9 +1,11 @@
 using System.Net;
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Reactive.Testing;
 using Spotify.Rx.Client.Cache;
+using Spotify.Rx.Client.Http;
 using Spotify.Rx.Playback.Tracks;
 using Spotify.Rx.Wire;
 using Spotify.Rx.Wire.Overlay;
@@ -94,13 +96,34 @@ internal sealed class FakeServer(TestScheduler time, IReadOnlyDictionary<string,
 
     public Task<TrackManifest> ManifestAsync(string trackId, CancellationToken ct) => Deliver(() => tracks[trackId].Manifest, Latency, ct);
 
-    public Task<byte[]> RangeAsync(string trackId, long start, long end, CancellationToken ct)
+    /// <summary>
+    /// After <see cref="Latency"/> the parts arrive at <see cref="BytesPerSecond"/>, each when its last
+    /// byte would have; a server that is down refuses after the latency.
+    /// </summary>
+    public Task RangeAsync(string trackId, long start, long end, int partBytes, RangePart part, CancellationToken ct)
     {
         var down = Down;
         Ranges.Add(new ServerRequest(time.Now, trackId, start, end, down));
+        if (down) return Deliver<bool>(() => throw new HttpRequestException("the server is down"), Latency, ct);
         var bytes = tracks[trackId].Bytes;
-        return Deliver(() => down ? throw new HttpRequestException("the server is down") : bytes[(int)start..(int)end],
-            Latency + TimeSpan.FromSeconds((end - start) / BytesPerSecond), ct);
+        var done = new TaskCompletionSource();
+        var parts = new CompositeDisposable();
+        for (var offset = start; offset < end; offset += partBytes)
+        {
+            var (from, to) = (offset, Math.Min(end, offset + partBytes));
+            parts.Add(time.Schedule(Latency + TimeSpan.FromSeconds((to - start) / BytesPerSecond), () =>
+            {
+                part(from, bytes.AsSpan((int)from, (int)(to - from)));
+                if (to == end) done.TrySetResult();
+            }));
+        }
+        ct.Register(() =>
+        {
+            parts.Dispose();
+            if (CancelledAs is { } error) done.TrySetException(error());
+            else done.TrySetCanceled(ct);
+        });
+        return done.Task;
     }
 
     private Task<T> Deliver<T>(Func<T> result, TimeSpan after, CancellationToken ct)
