@@ -204,13 +204,13 @@ public sealed class ChunkScheduler
 
         if (sources.Count == 0)
         {
-            // Nobody to ask yet (random-access start, or no peer has the track): the server, but
-            // never beyond 15 s ahead, so the peers found meanwhile still carry the rest.
-            if (!serverAllowed || !serverIdle) return;
-            ServerRun(Range(playhead, horizonEnd), int.MaxValue, includePeerRequests: false, decided);
-            // Once the playhead's 15 s are here, the part before a random-access start follows, so the
-            // play leaves a whole track that the cache keeps and the overlay serves.
-            if (decided.Count == 0 && ContiguousEnd(playhead) >= horizonEnd)
+            // Nobody to ask yet (random-access start, or no peer has the track): nothing beyond rule 1's
+            // window, so the peers found meanwhile carry the rest; if none are, rule 3 asks the server for
+            // the next 15 s once the buffer is below 10 s. (Keeping the server 15 s ahead as the playhead
+            // moved cost an HTTP request per 16 KiB chunk and kept rule 3 from ever judging.) Once the
+            // playhead's 15 s are here, the part before a random-access start follows, so the play leaves
+            // a whole track that the cache keeps and the overlay serves.
+            if (serverAllowed && serverIdle && ContiguousEnd(playhead) >= horizonEnd)
                 ServerRun(Range(0, playhead), Options.MaxServerRun, includePeerRequests: false, decided);
             return;
         }

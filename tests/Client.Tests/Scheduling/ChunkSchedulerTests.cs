@@ -17,20 +17,25 @@ public class ChunkSchedulerTests
     private void Advance(double seconds) => _time.AdvanceBy(TimeSpan.FromSeconds(seconds).Ticks);
 
     [Fact]
-    public void With_no_peers_known_the_server_is_asked_for_the_fifteen_seconds_from_the_playhead()
+    public void With_no_peers_known_nothing_is_asked_beyond_rule_ones_window_as_the_playhead_moves_until_rule_three_asks_for_fifteen_seconds()
     {
         var s = Track(100);
-        var next = s.Next(40, [], FetchMode.Peers);
-        Assert.All(next, a => Assert.True(a.ToServer));
-        Assert.Equal(Enumerable.Range(40, 19), next.Select(a => a.Chunk));
+        s.RequestedFromServer(0, 19);
+        foreach (var c in Enumerable.Range(0, 19)) s.Received(c);
+        // Not a request per chunk as the playhead enters it: the peers found meanwhile carry the rest.
+        foreach (var playhead in Enumerable.Range(0, 10)) Assert.Empty(s.Next(playhead, [], FetchMode.Peers));
+        // Below 10 s, rule 3: the next 15 s after the contiguous data, in one request.
+        var fallback = s.Next(10, [], FetchMode.ServerFallback);
+        Assert.All(fallback, a => Assert.True(a.ToServer));
+        Assert.Equal(Enumerable.Range(19, 19), fallback.Select(a => a.Chunk));
     }
 
     [Fact]
     public void The_server_is_not_asked_again_while_its_request_is_in_flight()
     {
         var s = Track(100);
-        s.Next(0, [], FetchMode.Peers);
-        Assert.Empty(s.Next(0, [], FetchMode.Peers));
+        Assert.NotEmpty(s.Next(0, [], FetchMode.ServerFallback));
+        Assert.Empty(s.Next(0, [], FetchMode.ServerFallback));
     }
 
     [Fact]
@@ -223,9 +228,9 @@ public class ChunkSchedulerTests
     public void With_no_peers_the_part_before_a_random_access_start_is_asked_once_the_playheads_fifteen_seconds_are_here()
     {
         var s = Track(100);
-        var window = s.Next(40, [], FetchMode.Peers);
-        Assert.Equal(Enumerable.Range(40, 19), window.Select(a => a.Chunk));
-        foreach (var a in window) s.Received(a.Chunk);
+        s.RequestedFromServer(40, 19);
+        Assert.Empty(s.Next(40, [], FetchMode.Peers));
+        foreach (var c in Enumerable.Range(40, 19)) s.Received(c);
         var before = s.Next(40, [], FetchMode.Peers);
         Assert.Equal(Enumerable.Range(0, 40), before.Select(a => a.Chunk));
         Assert.All(before, a => Assert.True(a.ToServer));
