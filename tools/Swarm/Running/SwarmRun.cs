@@ -17,6 +17,9 @@ public static class SwarmRun
 {
     /// <summary>How long the clients get to stop and the last reports to arrive once the run is over.</summary>
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(10);
+    // The clients' status comes every 200 ms: a second without change means the joins' connections are made.
+    private static readonly TimeSpan OverlayQuiet = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan OverlaySetupBound = TimeSpan.FromSeconds(20);
 
     public static async Task<(SwarmReport Report, SwarmObservations Observed)> RunAsync(
         SwarmSettings settings, SwarmParts parts, IAnsiConsole console, CancellationToken ct)
@@ -60,8 +63,9 @@ public static class SwarmRun
             var fromStart = workload.Where(w => w.JoinAt == TimeSpan.Zero).Select(w => w.Client).ToList();
             var started = await StartClientsAsync(settings, host, fromStart, ct).ConfigureAwait(false);
             foreach (var (index, client) in started) swarm.Join(index, client, monitor);
+            var links = await monitor.OverlaySettledAsync(OverlayQuiet, OverlaySetupBound, ct).ConfigureAwait(false);
             int late = settings.Clients - fromStart.Count, leaving = workload.Count(w => w.LeaveAt is not null);
-            Say(console, $"{fromStart.Count} clients started" + (late > 0 || leaving > 0 ? $" ({late} more join later, {leaving} leave early)" : "")
+            Say(console, $"{fromStart.Count} clients started, {links} overlay connections up" + (late > 0 || leaving > 0 ? $" ({late} more join later, {leaving} leave early)" : "")
                 + $"; listening for {settings.Duration.TotalSeconds:0} s at {settings.Speed}x");
 
             monitor.Begin();
