@@ -25,6 +25,8 @@ internal sealed class AudioOutput : IDisposable
 
     private readonly AudioOutputRun _run;
     private readonly TrackDownload _download;
+    // Held until the decoding thread is done with them: that thread may still read after the play has ended.
+    private byte[]? _bytes;
     private readonly TrackManifest _track;
     private readonly IDisposable _subscription;
     private readonly object _gate = new();
@@ -48,6 +50,7 @@ internal sealed class AudioOutput : IDisposable
     {
         _run = run;
         _download = download;
+        _bytes = download.HoldBytes();
         _track = download.Manifest;
         _endSample = ToSample(_track.Duration);
         _decoder = new OpusPageDecoder(_track.PreSkip);
@@ -175,6 +178,8 @@ internal sealed class AudioOutput : IDisposable
     private void Finish(long? start)
     {
         _finished = true;
+        if (_bytes is { } held) _download.Release(held);
+        _bytes = null;
         if (start is not { } first) return;
         var seconds = TrackManifest.SamplesToTime(_written - Math.Min(_written, first)).TotalSeconds;
         _run.Events.Add("audio", $"{_track.Id}: {seconds:0.000}s from {TrackManifest.SamplesToTime(first).TotalSeconds:0.000}s " +
@@ -187,7 +192,8 @@ internal sealed class AudioOutput : IDisposable
         return ToSample(_download.PlayableUntil(TrackManifest.SamplesToTime(_track.PageStartSample(page)))) >= end;
     }
 
-    private Playback.Ogg.OggPage PageAt(int page) => TrackPcm.PageAt(_track, _download.Bytes, page);
+    private Playback.Ogg.OggPage PageAt(int page) =>
+        TrackPcm.PageAt(_track, _bytes ?? throw new InvalidOperationException("the play's bytes were let go before its sound was written"), page);
 
     private static long ToSample(TimeSpan t) => (long)Math.Round(t.TotalSeconds * OpusFormat.SampleRate);
 

@@ -31,8 +31,8 @@ public sealed class DiskCache : IAsyncDisposable
         // One file operation at a time, in the cache's order: a delete never overtakes the write it undoes.
         // They run until the cache closes, so a track cached just before the end still reaches the disk.
         _written = cache.Changes
-            // The bytes are taken as the change is published: by the time the write runs, the track may have left.
-            .Select(change => (change, bytes: change.Kind == CacheChangeKind.Added && cache.TryPeek(change.TrackId, out var b) ? b : null))
+            // The bytes are taken (held) as the change is published: by the time the write runs, the track may have left.
+            .Select(change => (change, bytes: change.Kind == CacheChangeKind.Added && cache.TryTake(change.TrackId, out var b) ? b : null))
             .Select(c => Observable.FromAsync(() => ApplyAsync(c.change, c.bytes)))
             .Concat()
             .DefaultIfEmpty()
@@ -157,6 +157,10 @@ public sealed class DiskCache : IAsyncDisposable
         {
             // The memory cache still serves it; only the next start will not have it.
             _log.LogWarning("disk cache: {Kind} of {Track} in {Folder} failed: {Error}", change.Kind, change.TrackId, Directory, e.Message);
+        }
+        finally
+        {
+            if (bytes is not null) _cache.Release(bytes);
         }
     }
 

@@ -19,6 +19,7 @@ public sealed class TrackCache : IDisposable
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Subject<CacheChange> _changes = new();
     private readonly IScheduler _scheduler;
+    private readonly TrackBuffers _buffers;
     private long _used;
     private long _clock;
     private bool _disposed;
@@ -30,17 +31,23 @@ public sealed class TrackCache : IDisposable
         public IDisposable Expiry { get; } = expiry;
     }
 
-    public TrackCache(IScheduler scheduler, CachePolicy policy = CachePolicy.Expire30s, long capacity = DefaultCapacity, TimeSpan? lifetime = null)
+    /// <param name="buffers">Where the cached tracks' buffers go back when they leave (an entry holds its buffer).</param>
+    public TrackCache(IScheduler scheduler, CachePolicy policy = CachePolicy.Expire30s, long capacity = DefaultCapacity, TimeSpan? lifetime = null,
+        TrackBuffers? buffers = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _scheduler = scheduler;
+        _buffers = buffers ?? TrackBuffers.Shared;
         Policy = policy;
         Capacity = capacity;
         Lifetime = lifetime ?? DefaultLifetime;
     }
 
     public CachePolicy Policy { get; }
+
+    /// <summary>The pool the cached tracks' buffers come from and go back to.</summary>
+    public TrackBuffers Buffers => _buffers;
     public long Capacity { get; }
     public TimeSpan Lifetime { get; }
 
@@ -54,12 +61,15 @@ public sealed class TrackCache : IDisposable
     /// <summary>The cached tracks from the one that would leave first to the most recently used.</summary>
     public IReadOnlyList<string> TrackIdsByRecency { get { lock (_gate) return _entries.OrderBy(kv => kv.Value.Order).Select(kv => kv.Key).ToArray(); } }
 
-    /// <summary>The track's bytes if cached, without counting as a use.</summary>
-    public bool TryPeek(string trackId, out byte[] bytes)
+    /// <summary>
+    /// The track's bytes if cached, without counting as a use, held for the caller: they stay this
+    /// track's until the caller gives them back with <see cref="Release"/>, whatever the cache does meanwhile.
+    /// </summary>
+    public bool TryTake(string trackId, out byte[] bytes)
     {
         lock (_gate)
         {
-            if (_entries.TryGetValue(trackId, out var e))
+            if (_entries.TryGetValue(trackId, out var e) && _buffers.TryHold(e.Bytes))
             {
                 bytes = e.Bytes;
                 return true;
@@ -67,6 +77,15 @@ public sealed class TrackCache : IDisposable
         }
         bytes = [];
         return false;
+    }
+
+    /// <summary>Gives back bytes taken with <see cref="TryTake"/> or <see cref="TryUse"/>.</summary>
+    public void Release(byte[] bytes) => _buffers.Release(bytes);
+
+    /// <summary>A copy of the track's bytes if cached (not a use).</summary>
+    public byte[]? CopyOf(string trackId)
+    {
+        lock (_gate) return _entries.TryGetValue(trackId, out var e) ? e.Bytes.ToArray() : null;
     }
 
     public bool Contains(string trackId) { lock (_gate) return _entries.ContainsKey(trackId); }
@@ -82,11 +101,14 @@ public sealed class TrackCache : IDisposable
         var changes = new List<CacheChange>();
         lock (_gate)
         {
+            // The entry's own hold; a buffer already back in the pool is not this track's any more.
+            if (!_buffers.TryHold(bytes)) return false;
             if (_entries.Remove(trackId, out var old))
             {
                 // A renewal: no change is reported, the tracker registration simply stays.
                 old.Expiry.Dispose();
                 _used -= old.Bytes.LongLength;
+                _buffers.Release(old.Bytes);
                 Insert(trackId, bytes);
                 return true;
             }
@@ -102,12 +124,15 @@ public sealed class TrackCache : IDisposable
         return true;
     }
 
-    /// <summary>The track's bytes, if cached; under LRU a read makes it the most recently used.</summary>
-    public bool TryGet(string trackId, out byte[] bytes)
+    /// <summary>
+    /// The track's bytes, if cached, held for the caller until <see cref="Release"/>; under LRU a read
+    /// makes it the most recently used.
+    /// </summary>
+    public bool TryUse(string trackId, out byte[] bytes)
     {
         lock (_gate)
         {
-            if (_entries.TryGetValue(trackId, out var e))
+            if (_entries.TryGetValue(trackId, out var e) && _buffers.TryHold(e.Bytes))
             {
                 if (Policy == CachePolicy.Lru) e.Order = ++_clock;
                 bytes = e.Bytes;
@@ -120,7 +145,8 @@ public sealed class TrackCache : IDisposable
 
     /// <summary>
     /// One chunk of a cached track, for a peer that asked for it; null if the track is not here. Under
-    /// LRU a peer's read is a use like the player's: a track the swarm keeps asking for stays.
+    /// LRU a peer's read is a use like the player's: a track the swarm keeps asking for stays. A copy:
+    /// the entry may leave and its buffer serve another track while the chunk is on its way.
     /// </summary>
     public ReadOnlyMemory<byte>? ReadChunk(string trackId, int index, int chunkSize)
     {
@@ -130,7 +156,7 @@ public sealed class TrackCache : IDisposable
             long start = (long)index * chunkSize;
             if (index < 0 || start >= e.Bytes.LongLength) return null;
             if (Policy == CachePolicy.Lru) e.Order = ++_clock;
-            return e.Bytes.AsMemory((int)start, (int)Math.Min(chunkSize, e.Bytes.LongLength - start));
+            return e.Bytes.AsSpan((int)start, (int)Math.Min(chunkSize, e.Bytes.LongLength - start)).ToArray();
         }
     }
 
@@ -140,7 +166,11 @@ public sealed class TrackCache : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            foreach (var e in _entries.Values) e.Expiry.Dispose();
+            foreach (var e in _entries.Values)
+            {
+                e.Expiry.Dispose();
+                _buffers.Release(e.Bytes);
+            }
             _entries.Clear();
             _used = 0;
         }
@@ -175,6 +205,7 @@ public sealed class TrackCache : IDisposable
     {
         if (!_entries.Remove(trackId, out var e)) return;
         e.Expiry.Dispose();
+        _buffers.Release(e.Bytes);
         _used -= e.Bytes.LongLength;
         changes.Add(new CacheChange(CacheChangeKind.Removed, trackId, e.Bytes.LongLength));
     }

@@ -149,7 +149,7 @@ public sealed class ClientNode : IAsyncDisposable
     public int Logins => _parts?.Server.Auth.Logins ?? 0;
 
     /// <summary>A copy of a cached track's bytes, or null when it is not (or no longer) in the cache.</summary>
-    public byte[]? CachedCopy(string trackId) => _s.Servable.Cache.TryGet(trackId, out var bytes) ? bytes.ToArray() : null;
+    public byte[]? CachedCopy(string trackId) => _s.Servable.Cache.CopyOf(trackId);
 
     /// <summary>The tracks this client has fully cached now.</summary>
     public IReadOnlyList<string> CachedTracks => _s.Servable.Cache.TrackIds;

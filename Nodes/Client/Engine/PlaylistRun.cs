@@ -153,10 +153,15 @@ internal sealed class PlaylistRun : IDisposable
     private TrackDownload Create(TrackManifest manifest, FetchMode mode)
     {
         var download = new TrackDownload(manifest, _s, mode);
-        if (_s.Servable.Cache.TryGet(manifest.Id, out var cached) && cached.LongLength == manifest.ByteLength)
+        if (_s.Servable.Cache.TryUse(manifest.Id, out var cached))
         {
-            download.FillFromCache(cached);
-            _s.Servable.Add(manifest, cached);
+            if (cached.LongLength == manifest.ByteLength)
+            {
+                // The download takes over the hold on the cache's buffer: no copy of the track.
+                download.FillFromCache(cached);
+                _s.Servable.Add(manifest, cached);
+            }
+            else _s.Servable.Cache.Release(cached);
         }
         else
         {

@@ -5,6 +5,7 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Spotify.Rx.Client.Cache;
 using Spotify.Rx.Playback.Tracks;
 using Spotify.Rx.Streams;
 using Spotify.Rx.Streams.Scheduling;
@@ -28,7 +29,9 @@ internal sealed class TrackDownload : IDisposable
     private const double AudioBytesPerSecond = 20_000;
     private static readonly TimeSpan Backoff = TimeSpan.FromSeconds(1);
 
-    private readonly byte[] _data;
+    private readonly TrackBuffers _buffers;
+    // Rented from the pool and held until disposed; a play of a cached track holds the cache's buffer instead.
+    private byte[] _data;
     private readonly ChunkScheduler _chunks;
     private readonly Dictionary<string, PeerRate> _peers = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Chunk, string Peer), CancellationTokenSource> _peerFetches = new();
@@ -62,7 +65,8 @@ internal sealed class TrackDownload : IDisposable
         Manifest = manifest;
         _s = services;
         _mode = mode;
-        _data = new byte[manifest.ByteLength];
+        _buffers = services.Servable.Cache.Buffers;
+        _data = _buffers.Rent(checked((int)manifest.ByteLength));
         _chunks = new ChunkScheduler(manifest.ChunkCount, manifest.ChunkSize, AudioBytesPerSecond, services.Loop);
         // The peers it may ask are the track's peer availability: found by discovery, lost on failure.
         _availability = services.PeersOf(manifest.Id).Subscribe(OnPeers);
@@ -131,13 +135,25 @@ internal sealed class TrackDownload : IDisposable
 
     public bool IsComplete => _chunks.Complete;
 
-    /// <summary>The track's bytes; whole once <see cref="IsComplete"/>.</summary>
+    /// <summary>The track's bytes; whole once <see cref="IsComplete"/>. Held by the download until it is disposed.</summary>
     public byte[] Bytes => _data;
 
-    /// <summary>The track was in the cache: every chunk is here at once.</summary>
+    /// <summary>
+    /// The bytes held once more for a reader that may outlive the download (the sound output's decoding
+    /// thread), or null if the download has let go of them already; the reader gives them back with <see cref="Release"/>.
+    /// </summary>
+    public byte[]? HoldBytes() => _buffers.TryHold(_data) ? _data : null;
+
+    public void Release(byte[] bytes) => _buffers.Release(bytes);
+
+    /// <summary>
+    /// The track was in the cache: every chunk is here at once. The download takes over the caller's hold
+    /// on <paramref name="bytes"/> (the cache's buffer, taken with <c>TryUse</c>) instead of copying them.
+    /// </summary>
     public void FillFromCache(byte[] bytes)
     {
-        bytes.CopyTo(_data, 0);
+        _buffers.Release(_data);
+        _data = bytes;
         for (var c = 0; c < Manifest.ChunkCount; c++) _chunks.MarkHave(c);
         Volatile.Write(ref _cacheBytes, bytes.LongLength);
         Arrived();
@@ -305,9 +321,19 @@ internal sealed class TrackDownload : IDisposable
         var chunk = Manifest.ChunkIndexOf(offset);
         var (chunkStart, chunkEnd) = Manifest.ChunkRange(chunk);
         var length = bytes.Length;
-        var verified = !_stop.IsCancellationRequested && offset == chunkStart && length == chunkEnd - chunkStart
-            && HashMatches(bytes, Manifest.ChunkHashes[chunk]);
-        if (verified) bytes.CopyTo(_data.AsSpan((int)offset));
+        var verified = offset == chunkStart && length == chunkEnd - chunkStart && HashMatches(bytes, Manifest.ChunkHashes[chunk]);
+        // Held for the copy, and copied only while the download is not disposed: Dispose stops before it
+        // lets go of the buffer, so a stop not seen after the hold means the buffer is still this play's.
+        if (verified && _buffers.TryHold(_data))
+        {
+            try
+            {
+                if (_stop.IsCancellationRequested) verified = false;
+                else bytes.CopyTo(_data.AsSpan((int)offset));
+            }
+            finally { _buffers.Release(_data); }
+        }
+        else verified = false;
         _s.Loop.Schedule(() =>
         {
             if (_stop.IsCancellationRequested) return;
@@ -395,5 +421,6 @@ internal sealed class TrackDownload : IDisposable
         _stop.Cancel();
         _chunks.CancelAll();
         _complete.TrySetCanceled();
+        _buffers.Release(_data);
     }
 }

@@ -51,7 +51,7 @@ public class DiskCacheTests
         var (again, diskAgain, loaded) = await Start();
 
         Assert.Equal(["t1"], loaded);
-        Assert.True(again.TryPeek("t1", out var read));
+        Assert.True(again.TryTake("t1", out var read));
         Assert.Equal(bytes, read);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(diskAgain.PathOf("t1")));
         await diskAgain.DisposeAsync();

@@ -62,7 +62,7 @@ public class TrackCacheTests
         cache.TryAdd("t1", new byte[100]);
         cache.TryAdd("t2", new byte[100]);
         cache.TryAdd("t3", new byte[100]);
-        Assert.True(cache.TryGet("t1", out _));
+        Assert.True(cache.TryUse("t1", out _));
         cache.TryAdd("t4", new byte[100]);
         Assert.Equal(["t1", "t3", "t4"], cache.TrackIds.Order());
         Assert.Contains(new CacheChange(CacheChangeKind.Removed, "t2", 100), seen);
