@@ -1,6 +1,7 @@
 using Spotify.Rx.Client;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Spotify.Rx.Swarm.Report;
 
@@ -28,27 +29,24 @@ public sealed class SwarmMonitor : IDisposable
     /// <summary>Starts the run's clock again: every time in the observations counts from here.</summary>
     public void Begin() => _clock.Restart();
 
+    /// <summary>The clients' overlay connections now, by their latest statuses.</summary>
+    public int Connections => _latest.Values.Sum(s => s.Connections);
+
     /// <summary>
-    /// Waits until the overlay links made as the clients joined are up: the clients' connection count
-    /// has not moved for <paramref name="quiet"/>, or <paramref name="bound"/> has passed. Returns the
-    /// count then. The clients there from the start are measured once they have joined, as a running
+    /// The connection count once the overlay links made as the clients joined are up: the count has
+    /// not moved for <paramref name="quiet"/> (read every 100 ms), or <paramref name="bound"/> has
+    /// passed. The clients there from the start are measured once they have joined, as a running
     /// system is: hundreds of joins in the same second are the run's setup, and their handshakes would
     /// otherwise land on the first plays.
     /// </summary>
-    public async Task<int> OverlaySettledAsync(TimeSpan quiet, TimeSpan bound, CancellationToken ct)
-    {
-        var waiting = Stopwatch.StartNew();
-        int last = -1;
-        var unchangedSince = TimeSpan.Zero;
-        while (true)
-        {
-            var count = _latest.Values.Sum(s => s.Connections);
-            if (count != last) (last, unchangedSince) = (count, waiting.Elapsed);
-            else if (waiting.Elapsed - unchangedSince >= quiet) return count;
-            if (waiting.Elapsed >= bound) return count;
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
-        }
-    }
+    public IObservable<int> OverlaySettled(TimeSpan quiet, TimeSpan bound, IScheduler scheduler) =>
+        Observable.Interval(TimeSpan.FromMilliseconds(100), scheduler)
+            .Select(_ => Connections)
+            .StartWith(Connections)
+            .DistinctUntilChanged()
+            .Throttle(quiet, scheduler)
+            .Amb(Observable.Timer(bound, scheduler).Select(_ => Connections))
+            .Take(1);
 
     public void Watch(ISwarmClient client)
     {

@@ -1,3 +1,6 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using Spotify.Rx.Client;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -63,7 +66,7 @@ public static class SwarmRun
             var fromStart = workload.Where(w => w.JoinAt == TimeSpan.Zero).Select(w => w.Client).ToList();
             var started = await StartClientsAsync(settings, host, fromStart, ct).ConfigureAwait(false);
             foreach (var (index, client) in started) swarm.Join(index, client, monitor);
-            var links = await monitor.OverlaySettledAsync(OverlayQuiet, OverlaySetupBound, ct).ConfigureAwait(false);
+            var links = await monitor.OverlaySettled(OverlayQuiet, OverlaySetupBound, Scheduler.Default).ToTask(ct).ConfigureAwait(false);
             int late = settings.Clients - fromStart.Count, leaving = workload.Count(w => w.LeaveAt is not null);
             Say(console, $"{fromStart.Count} clients started, {links} overlay connections up" + (late > 0 || leaving > 0 ? $" ({late} more join later, {leaving} leave early)" : "")
                 + $"; listening for {settings.Duration.TotalSeconds:0} s at {settings.Speed}x");
