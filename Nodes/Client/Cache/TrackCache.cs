@@ -45,11 +45,11 @@ public sealed class TrackCache : IDisposable
     }
 
     public CachePolicy Policy { get; }
+    public long Capacity { get; }
+    public TimeSpan Lifetime { get; }
 
     /// <summary>The pool the cached tracks' buffers come from and go back to.</summary>
     public TrackBuffers Buffers => _buffers;
-    public long Capacity { get; }
-    public TimeSpan Lifetime { get; }
 
     /// <summary>Every entry and departure, in order; subscribe before the first play to see them all.</summary>
     public IObservable<CacheChange> Changes => _changes;

@@ -56,7 +56,8 @@ public sealed class ServerClient : IDisposable
     /// request, handed to <paramref name="part"/> as they arrive: in order, in whole parts of
     /// <paramref name="partBytes"/> (the last may be shorter), on the thread that read them, the span
     /// valid only during the call. A listener waits for the first part, not for the whole window. The
-    /// task completes after the last part; a body that ends early or is longer than asked fails it.
+    /// task completes after the last part; a body that ends early, or whose declared length is not the
+    /// range's, fails it.
     /// </summary>
     public Task RangeAsync(string trackId, long start, long end, int partBytes, RangePart part, CancellationToken ct = default)
     {
