@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Spectre.Console;
 using Spotify.Rx.Swarm.Hosts;
 using Spotify.Rx.Swarm.Report;
 using Spotify.Rx.Swarm.Running;
+using Spotify.Rx.Swarm.Testing;
 using Spotify.Rx.Testing;
 using Xunit.Abstractions;
 
@@ -28,34 +28,10 @@ public sealed class HostedSwarmTests(ITestOutputHelper output)
 
         var work = TestLibrary.TempFolder("hosted-swarm");
         var library = await TestLibrary.GetAsync().WaitAsync(Bound);
-        var settings = new SwarmSettings
-        {
-            Clients = 9,
-            Hosts = 3,
-            Duration = Listening,
-            Speed = 8,
-            Tracks = library.Tracks.Count,
-            Seed = 3,
-            Library = library.Folder,
-            Keys = Path.Combine(work, "keys"),
-            Out = Path.Combine(work, "report"),
-            Live = false,
-        };
-        var parts = NodeParts.Over(library);
-        var lines = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(lines) });
+        var settings = SmallSwarm.Settings(library, work, clients: 9, Listening) with { Hosts = 3 };
         var clock = Stopwatch.StartNew();
 
-        SwarmReport report;
-        SwarmObservations observed;
-        try
-        {
-            (report, observed) = await SwarmRun.RunAsync(settings, parts, console, CancellationToken.None).WaitAsync(Bound);
-        }
-        finally
-        {
-            output.WriteLine(lines.ToString());
-        }
+        var (report, observed, _) = await SmallSwarm.RunAsync(settings, library, Bound, output.WriteLine);
         output.WriteLine(MarkdownReport.Render(report));
 
         Assert.True(clock.Elapsed < Bound, $"the run took {clock.Elapsed}");

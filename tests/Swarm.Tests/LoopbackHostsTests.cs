@@ -1,6 +1,6 @@
-using Spectre.Console;
 using Spotify.Rx.Swarm.Report;
 using Spotify.Rx.Swarm.Running;
+using Spotify.Rx.Swarm.Testing;
 using Spotify.Rx.Testing;
 using Xunit.Abstractions;
 
@@ -24,36 +24,11 @@ public sealed class LoopbackHostsTests(ITestOutputHelper output) : IDisposable
     public async Task Without_namespaces_the_hosts_are_processes_on_loopback_and_every_client_plays()
     {
         var library = await TestLibrary.GetAsync().WaitAsync(Bound);
-        var settings = new SwarmSettings
-        {
-            Clients = 4,
-            Hosts = 2,
-            NoNamespaces = true,
-            Duration = Listening,
-            Speed = 8,
-            Tracks = library.Tracks.Count,
-            Seed = 3,
-            Library = library.Folder,
-            Keys = Path.Combine(_work, "keys"),
-            Out = Path.Combine(_work, "report"),
-            Live = false,
-        };
-        var parts = NodeParts.Over(library);
-        var lines = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(lines) });
+        var settings = SmallSwarm.Settings(library, _work, clients: 4, Listening) with { Hosts = 2, NoNamespaces = true };
 
-        SwarmReport report;
-        SwarmObservations observed;
-        try
-        {
-            (report, observed) = await SwarmRun.RunAsync(settings, parts, console, CancellationToken.None).WaitAsync(Bound);
-        }
-        finally
-        {
-            output.WriteLine(lines.ToString());
-        }
+        var (report, observed, printed) = await SmallSwarm.RunAsync(settings, library, Bound, output.WriteLine);
 
-        Assert.Contains("--no-namespaces", lines.ToString());
+        Assert.Contains("--no-namespaces", printed);
         Assert.Empty(report.Failures);
         Assert.Contains("processes on 127.0.0.1", report.Settings.Network);
         Assert.Contains("--hosts 2", report.Settings.Command);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Spectre.Console;
 using Spotify.Rx.Swarm.Report;
 using Spotify.Rx.Swarm.Running;
+using Spotify.Rx.Swarm.Testing;
 using Spotify.Rx.Testing;
 
 namespace Spotify.Rx.Swarm.Tests;
@@ -21,23 +22,11 @@ public sealed class SwarmRunTests : IDisposable
     public async Task A_small_fast_swarm_finishes_in_bounded_time_with_bytes_that_add_up_and_peers_serving_some()
     {
         var library = await TestLibrary.GetAsync().WaitAsync(Bound);
-        var settings = new SwarmSettings
-        {
-            Clients = 4,
-            Duration = Listening,
-            Speed = 8,
-            Tracks = library.Tracks.Count,
-            Seed = 3,
-            Library = library.Folder,
-            Keys = Path.Combine(_work, "keys"),
-            Out = Path.Combine(_work, "report"),
-            Live = false,
-        };
-        var parts = NodeParts.Over(library);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new StringWriter()) });
+        var settings = SmallSwarm.Settings(library, _work, clients: 4, Listening);
         var clock = Stopwatch.StartNew();
 
-        var (report, observed) = await SwarmRun.RunAsync(settings, parts, console, CancellationToken.None).WaitAsync(Bound);
+        var (report, observed, _) = await SmallSwarm.RunAsync(settings, library, Bound, _ => { });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new StringWriter()) });
         var written = ReportFiles.Write(report, observed, settings.Out, charts: false, console);
         var plays = observed.Plays.Select(p => p.Play).ToList();
 
