@@ -106,7 +106,7 @@ internal sealed class FakeServer(TestScheduler time, IReadOnlyDictionary<string,
         Ranges.Add(new ServerRequest(time.Now, trackId, start, end, down));
         if (down) return Deliver<bool>(() => throw new HttpRequestException("the server is down"), Latency, ct);
         var bytes = tracks[trackId].Bytes;
-        var done = new TaskCompletionSource();
+        var done = new TaskCompletionSource<bool>();
         var parts = new CompositeDisposable();
         for (var offset = start; offset < end; offset += partBytes)
         {
@@ -114,16 +114,10 @@ internal sealed class FakeServer(TestScheduler time, IReadOnlyDictionary<string,
             parts.Add(time.Schedule(Latency + TimeSpan.FromSeconds((to - start) / BytesPerSecond), () =>
             {
                 part(from, bytes.AsSpan((int)from, (int)(to - from)));
-                if (to == end) done.TrySetResult();
+                if (to == end) done.TrySetResult(true);
             }));
         }
-        ct.Register(() =>
-        {
-            parts.Dispose();
-            if (CancelledAs is { } error) done.TrySetException(error());
-            else done.TrySetCanceled(ct);
-        });
-        return done.Task;
+        return Cancellable(done, parts, ct);
     }
 
     private Task<T> Deliver<T>(Func<T> result, TimeSpan after, CancellationToken ct)
@@ -134,6 +128,12 @@ internal sealed class FakeServer(TestScheduler time, IReadOnlyDictionary<string,
             try { done.TrySetResult(result()); }
             catch (Exception e) { done.TrySetException(e); }
         });
+        return Cancellable(done, work, ct);
+    }
+
+    /// <summary>A cancelled request drops its pending work and fails as <see cref="CancelledAs"/> says.</summary>
+    private Task<T> Cancellable<T>(TaskCompletionSource<T> done, IDisposable work, CancellationToken ct)
+    {
         ct.Register(() =>
         {
             work.Dispose();
