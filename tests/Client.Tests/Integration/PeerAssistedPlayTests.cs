@@ -47,6 +47,7 @@ public sealed class PeerAssistedPlayTests(Swarm swarm, Xunit.Abstractions.ITestO
         // The next track is cached by no client of this class, so nothing but the server can bring its first 15 s.
         var (current, next) = (swarm.TrackId(1), swarm.TrackId(3));
         var client = await swarm.ClientAsync("listener");
+        using var log = client.Events.Subscribe(e => output.WriteLine($"{e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}"));
         var fromPeers = Swarm.Next(client, "prefetch", $"{next} from peers");
         var fromServer = Swarm.Next(client, "prefetch", $"{next}: first 15s from the server");
         var continued = Swarm.Next(client, "prefetch", $"{next} starts with");
