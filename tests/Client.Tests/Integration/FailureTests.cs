@@ -31,7 +31,7 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         var link = new PacedTracks(swarm.Holding(track.Id), 2 * PlaybackBytesPerSecond, holdAfter: 6);
         await using var doomed = await swarm.PeerAsync("doomed", track.Id, link);
         await using var listener = await swarm.ClientAsync("survivor");
-        using var log = Log(listener);
+        using var log = Swarm.Log(listener, output);
         var lost = Swarm.Next(listener, "peer-lost", "doomed");
 
         var play = listener.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]);
@@ -61,7 +61,7 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         var closes = new List<ConnectionClosed>();
         using var watch = liar.Node.Closed.Subscribe(c => { lock (closes) closes.Add(c); });
         await using var listener = await swarm.ClientAsync("careful");
-        using var log = Log(listener);
+        using var log = Swarm.Log(listener, output);
         var caught = Swarm.Next(listener, "corrupt", "from demo.liar");
 
         await listener.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]).WaitAsync(Bound);
@@ -97,7 +97,7 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         var uplink = new PacedTracks(swarm.Holding(track.Id), 2 * PlaybackBytesPerSecond);
         await using var holder = await swarm.PeerAsync("holder", track.Id, uplink);
         await using var listener = await swarm.ClientAsync("steadfast");
-        using var log = Log(listener);
+        using var log = Swarm.Log(listener, output);
         var fromPeers = Swarm.Next(listener, "peers", "peers resume");
 
         var play = listener.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]);
@@ -314,7 +314,4 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         public IEnumerator<Seen> GetEnumerator() => _seen.GetEnumerator();
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
-
-    private IDisposable Log(ClientNode client) =>
-        client.Events.Subscribe(e => output.WriteLine($"{e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}"));
 }

@@ -21,12 +21,12 @@ public sealed class PeerAssistedPlayTests(Swarm swarm, Xunit.Abstractions.ITestO
         Assert.Contains(track, first.CachedTracks);
 
         var second = await swarm.ClientAsync("second");
-        using var log = second.Events.Subscribe(e => output.WriteLine($"second {e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}"));
+        using var log = Swarm.Log(second, output, "second");
         var secondCached = Swarm.Next(second, "cache", track);
         await second.PlayAsync([new PlayItem(track, TimeSpan.Zero)]).WaitAsync(Bound);
         await secondCached;
         var third = await swarm.ClientAsync("third");
-        using var log3 = third.Events.Subscribe(e => output.WriteLine($"third {e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}"));
+        using var log3 = Swarm.Log(third, output, "third");
         await third.PlayAsync([new PlayItem(track, TimeSpan.Zero)]).WaitAsync(Bound);
 
         foreach (var play in new[] { second.Reports.Single(), third.Reports.Single() })
@@ -47,7 +47,7 @@ public sealed class PeerAssistedPlayTests(Swarm swarm, Xunit.Abstractions.ITestO
         // The next track is cached by no client of this class, so nothing but the server can bring its first 15 s.
         var (current, next) = (swarm.TrackId(1), swarm.TrackId(3));
         var client = await swarm.ClientAsync("listener");
-        using var log = client.Events.Subscribe(e => output.WriteLine($"{e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}"));
+        using var log = Swarm.Log(client, output);
         var fromPeers = Swarm.Next(client, "prefetch", $"{next} from peers");
         var fromServer = Swarm.Next(client, "prefetch", $"{next}: first 15s from the server");
         var continued = Swarm.Next(client, "prefetch", $"{next} starts with");

@@ -31,8 +31,8 @@ public sealed class RuleTests(Swarm swarm, ITestOutputHelper output) : IClassFix
         // At a third of the usual speed the starved track plays long enough for the mirror's stop to land inside it.
         var uploader = await swarm.ClientAsync("uploader", speed: Swarm.Speed / 3, server: new Uri($"http://127.0.0.1:{mirrorPort}"));
         var asker = await swarm.ClientAsync("asker");
-        using var log = Log(uploader, "uploader");
-        using var log2 = Log(asker, "asker");
+        using var log = Swarm.Log(uploader, output, "uploader");
+        using var log2 = Swarm.Log(asker, output, "asker");
 
         var registered = Swarm.Next(uploader, "cache", $"{cached} cached, registered");
         await uploader.PlayAsync([new PlayItem(cached, TimeSpan.Zero)]).WaitAsync(Bound);
@@ -122,7 +122,7 @@ public sealed class RuleTests(Swarm swarm, ITestOutputHelper output) : IClassFix
         Assert.Contains(next, holder.CachedTracks);
 
         var listener = await swarm.ClientAsync("busy-listener", idleTimeout: limit);
-        using var log = Log(listener, "listener");
+        using var log = Swarm.Log(listener, output, "listener");
         var closes = Closes(holder, listener);
         var connected = Swarm.Next(listener, "peers", $"{current}: first peer demo.busy-holder");
         var prefetch = Swarm.Next(listener, "prefetch", $"{next} from peers");
@@ -157,7 +157,4 @@ public sealed class RuleTests(Swarm swarm, ITestOutputHelper output) : IClassFix
         var both = new[] { await atA, await atB }.OrderBy(c => c.At).ToArray();
         return (both[0], both[1]);
     }
-
-    private IDisposable Log(ClientNode client, string name) =>
-        client.Events.Subscribe(e => output.WriteLine($"{name} {e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}"));
 }

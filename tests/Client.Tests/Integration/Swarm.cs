@@ -116,6 +116,10 @@ public sealed class Swarm : IAsyncLifetime
     public static Task<RuleEvent> Next(ClientNode client, string kind, string text = "") =>
         client.Events.FirstAsync(e => e.Kind == kind && e.Detail.Contains(text)).Timeout(TimeSpan.FromSeconds(60)).ToTask();
 
+    /// <summary>Writes each rule event of <paramref name="client"/> to the test's output, after <paramref name="name"/> if given.</summary>
+    public static IDisposable Log(ClientNode client, Xunit.Abstractions.ITestOutputHelper output, string? name = null) =>
+        client.Events.Subscribe(e => output.WriteLine($"{(name is null ? "" : name + " ")}{e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}"));
+
     public async Task DisposeAsync()
     {
         // Clients first, while their servers still answer; a mirror stopped by its test is disposed again harmlessly.
