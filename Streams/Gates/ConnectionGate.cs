@@ -32,6 +32,12 @@ public sealed class ConnectionGate
         get { lock (_sync) return _count; }
     }
 
+    /// <summary>True while every slot is taken: a new connection, either way, would be refused now.</summary>
+    public bool IsFull
+    {
+        get { lock (_sync) return _count >= Limit; }
+    }
+
     /// <summary>The number of open connections: the current value on subscription, then each change.</summary>
     public IObservable<int> OpenCount => _open.AsObservable();
 

@@ -53,8 +53,13 @@ internal static class PeerDiscovery
     private static void Connect(TrackDownload download, ClientServices s, string peerId, IPEndPoint endpoint, string via)
     {
         if (peerId == s.Overlay.PeerId || download.Stopping.IsCancellationRequested) return;
+        var connected = s.Overlay.IsConnected(peerId);
+        // A node at its limit would refuse its own dial: not dialled, no refusal to raise. The tracker
+        // is asked again in a few seconds, by when a connection may have closed. (A 500-client swarm
+        // with 15 connections a client raised 42,000 such refusals a minute.)
+        if (!connected && !s.Overlay.CanDial) return;
         Task<string> connecting;
-        try { connecting = s.Overlay.IsConnected(peerId) ? Task.FromResult(peerId) : s.Overlay.ConnectAsync(endpoint, download.Stopping); }
+        try { connecting = connected ? Task.FromResult(peerId) : s.Overlay.ConnectAsync(endpoint, download.Stopping); }
         catch (Exception e) { connecting = Task.FromException<string>(e); }
         connecting.Then(s.Loop, t =>
         {

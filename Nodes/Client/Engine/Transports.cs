@@ -30,6 +30,9 @@ internal interface IOverlayLink
 
     bool IsConnected(string peerId);
 
+    /// <summary>False while this node is at its connection limit: a dial now would be refused here.</summary>
+    bool CanDial { get; }
+
     Task<string> ConnectAsync(IPEndPoint endpoint, CancellationToken ct);
 
     IObservable<PeerHave> Search(string trackId);
@@ -57,6 +60,8 @@ internal sealed class WireOverlay(PeerNode node) : IOverlayLink
     public string PeerId => node.PeerId;
 
     public bool IsConnected(string peerId) => node.IsConnected(peerId);
+
+    public bool CanDial => !node.Connections.IsFull;
 
     public Task<string> ConnectAsync(IPEndPoint endpoint, CancellationToken ct) => node.ConnectAsync(endpoint, ct);
 

@@ -252,6 +252,29 @@ public class EngineRuleTests
     }
 
     [Fact]
+    public async Task A_peer_found_while_the_node_is_at_its_connection_limit_is_not_dialled_and_is_once_a_slot_is_free()
+    {
+        var swarm = await VirtualSwarm.CreateAsync();
+        var (track, _) = ByLength(swarm)[0];
+        swarm.AddPeer("a", 1_000_000, track.Id);
+        swarm.Overlay.Limit = 0;
+        var play = swarm.Client.PlayAsync([new PlayItem(track.Id, TimeSpan.Zero)]);
+        swarm.RunUntil(() => swarm.Tracker.Asked.Count == 2, Bound);
+        // The tracker named a twice (at once and 5 s later): a dial would have been refused here, so none was made.
+        Assert.Empty(swarm.Overlay.Dials);
+        Assert.Empty(swarm.Of<FirstPeerFound>());
+
+        swarm.Overlay.Limit = 1;
+        var freed = swarm.Now;
+        swarm.RunUntil(() => swarm.Of<FirstPeerFound>().Length > 0, Bound);
+        var dial = Assert.Single(swarm.Overlay.Dials);
+        Assert.Equal("a", dial.PeerId);
+        Assert.True(dial.At > freed);
+        Assert.Equal(("a", "tracker"), (swarm.Of<FirstPeerFound>()[0].PeerId, swarm.Of<FirstPeerFound>()[0].Via));
+        swarm.RunUntil(() => play.IsCompleted, Bound);
+    }
+
+    [Fact]
     public async Task Peer_availability_is_an_observable_of_the_peers_found_and_lost()
     {
         var swarm = await VirtualSwarm.CreateAsync();

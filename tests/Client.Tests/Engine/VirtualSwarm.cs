@@ -9,6 +9,7 @@ using Spotify.Rx.Client.Http;
 using Spotify.Rx.Playback.Tracks;
 using Spotify.Rx.Wire;
 using Spotify.Rx.Wire.Overlay;
+using Spotify.Rx.Wire.Protocol;
 
 namespace Spotify.Rx.Client.Tests.Engine;
 
@@ -188,9 +189,18 @@ internal sealed class FakeOverlay(TestScheduler time) : IOverlayLink
 
     public bool IsConnected(string peerId) => _connected.Contains(peerId);
 
+    /// <summary>Connections this node may hold (the gate's limit).</summary>
+    public int Limit { get; set; } = int.MaxValue;
+
+    public List<(DateTimeOffset At, string PeerId)> Dials { get; } = [];
+
+    public bool CanDial => _connected.Count < Limit;
+
     public Task<string> ConnectAsync(IPEndPoint endpoint, CancellationToken ct)
     {
         var id = Peers.Keys.First(p => EndpointOf(p) == endpoint.ToString());
+        Dials.Add((time.Now, id));
+        if (_connected.Count >= Limit) return Task.FromException<string>(new PeerConnectException(CloseReason.ConnectionLimit, "connection limit reached"));
         _connected.Add(id);
         return Task.FromResult(id);
     }

@@ -56,6 +56,19 @@ public class LimitMarbleTests
     }
 
     [Fact]
+    public void The_gate_says_it_is_full_while_sixty_are_open_and_not_once_one_closes()
+    {
+        var gate = new ConnectionGate();
+        var leases = Enumerable.Range(0, 60).Select(_ => gate.TryOpen(out string? _)!).ToList();
+        Assert.True(gate.IsFull);
+
+        leases[0].Dispose();
+        Assert.False(gate.IsFull);
+        Assert.NotNull(gate.TryOpen(out string? _));
+        Assert.True(gate.IsFull);
+    }
+
+    [Fact]
     public void A_sixth_peer_is_refused_as_a_download_source_while_five_are_in_use()
     {
         var m = new MarbleScheduler(Frame);
