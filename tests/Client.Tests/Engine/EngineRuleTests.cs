@@ -270,7 +270,8 @@ public class EngineRuleTests
         var dial = Assert.Single(swarm.Overlay.Dials);
         Assert.Equal("a", dial.PeerId);
         Assert.True(dial.At > freed);
-        Assert.Equal(("a", "tracker"), (swarm.Of<FirstPeerFound>()[0].PeerId, swarm.Of<FirstPeerFound>()[0].Via));
+        var found = swarm.Of<FirstPeerFound>()[0];
+        Assert.Equal(("a", "tracker"), (found.PeerId, found.Via));
         swarm.RunUntil(() => play.IsCompleted, Bound);
     }
 

@@ -200,7 +200,7 @@ internal sealed class FakeOverlay(TestScheduler time) : IOverlayLink
     {
         var id = Peers.Keys.First(p => EndpointOf(p) == endpoint.ToString());
         Dials.Add((time.Now, id));
-        if (_connected.Count >= Limit) return Task.FromException<string>(new PeerConnectException(CloseReason.ConnectionLimit, "connection limit reached"));
+        if (!CanDial) return Task.FromException<string>(new PeerConnectException(CloseReason.ConnectionLimit, "connection limit reached"));
         _connected.Add(id);
         return Task.FromResult(id);
     }
