@@ -70,6 +70,21 @@ public sealed record TrackManifest
     /// <summary>Byte offset of the page from which decoding reaches <paramref name="position"/>.</summary>
     public long OffsetOf(TimeSpan position) => Pages.Count == 0 ? AudioStart : Pages[PageIndexAt(position)].Offset;
 
+    /// <summary>
+    /// Where a player reading in order from <paramref name="position"/> moves on to another chunk: the
+    /// start of the first later page that begins in a later chunk than the page holding
+    /// <paramref name="position"/>. The duration when there is no such page.
+    /// </summary>
+    public TimeSpan NextChunkPosition(TimeSpan position)
+    {
+        if (Pages.Count == 0) return Duration;
+        int page = PageIndexAt(position);
+        int chunk = ChunkIndexOf(Pages[page].Offset);
+        for (int next = page + 1; next < Pages.Count; next++)
+            if (ChunkIndexOf(Pages[next].Offset) > chunk) return SamplesToTime(PageStartSample(next));
+        return Duration;
+    }
+
     /// <summary>Index of the page that starts exactly at <paramref name="offset"/>, or -1.</summary>
     public int PageIndexOfOffset(long offset)
     {

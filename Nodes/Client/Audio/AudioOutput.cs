@@ -6,7 +6,7 @@ using Spotify.Rx.Streams;
 namespace Spotify.Rx.Client;
 
 /// <summary>
-/// The sound of one play: follows the player's positions (its start, every tick, the underrun pause and
+/// The sound of one play: follows the player's positions (its start, every 50 ms, the underrun pause and
 /// the resume) and, as the playhead passes audio, decodes those Ogg pages from the download's verified
 /// bytes and writes their samples to the run's sink — exactly the samples between the start and the
 /// playhead, never ahead of it, never twice. The position observer only notes the playhead and wakes the
@@ -22,6 +22,9 @@ namespace Spotify.Rx.Client;
 internal sealed class AudioOutput : IDisposable
 {
     private static readonly TimeSpan PreRollPatience = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often the output hears the playhead while it plays: the slices in which it writes samples.</summary>
+    public static readonly TimeSpan PlayheadEvery = TimeSpan.FromMilliseconds(50);
 
     private readonly AudioOutputRun _run;
     private readonly TrackDownload _download;

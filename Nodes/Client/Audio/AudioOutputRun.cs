@@ -48,7 +48,7 @@ internal sealed class AudioOutputRun : IAsyncDisposable
 
     /// <summary>Writes the audio of one play as its playhead passes it; disposing ends that play's output.</summary>
     public IDisposable Follow(TrackPlayback playback, TrackDownload download) =>
-        _loop is null ? Disposable.Empty : new AudioOutput(this, playback.Positions, playback.Start, download);
+        _loop is null ? Disposable.Empty : new AudioOutput(this, playback.PositionsEvery(AudioOutput.PlayheadEvery), playback.Start, download);
 
     /// <summary>Runs <paramref name="work"/> on the decoding thread, after everything queued before it.</summary>
     internal void Post(Action work) => _loop?.Schedule(work);

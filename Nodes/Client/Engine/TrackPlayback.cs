@@ -45,7 +45,7 @@ internal sealed class TrackPlayback : IDisposable
         var duration = download.Manifest.Duration;
         var start = item.StartAt < TimeSpan.Zero ? TimeSpan.Zero : item.StartAt > duration ? duration : item.StartAt;
         Start = start;
-        _clock = new PlayheadClock(item.TrackId, duration, start, s.Speed, s.Loop, download.PlayableUntil);
+        _clock = new PlayheadClock(item.TrackId, duration, start, s.Speed, s.Loop, download.PlayableUntil, NextMoment);
         // The level the track starts with (a prefetch or the cache may have brought some), never a made-up zero.
         _level = new BehaviorSubject<BufferLevel>(LevelAt(start));
         download.Playhead = start;
@@ -53,9 +53,13 @@ internal sealed class TrackPlayback : IDisposable
 
     public TimeSpan Start { get; }
     public string TrackId => _item.TrackId;
+    /// <summary>The position now (any thread may ask).</summary>
     public PlaybackPosition Position => _clock.Current;
-    public BufferLevel Level => _level.Value;
+    /// <summary>The level now (any thread may ask); the rules hear it as it changes, on the loop.</summary>
+    public BufferLevel Level => LevelAt(_clock.Current.Position);
     public IObservable<PlaybackPosition> Positions => _clock.Positions;
+    /// <summary>The positions, and between them one every <paramref name="period"/> while playing (for a sound device).</summary>
+    public IObservable<PlaybackPosition> PositionsEvery(TimeSpan period) => _clock.Sampled(period);
     public TrackDownload Download => _download;
     public long ServerBytes => _download.ServerBytes;
     public long PeerBytes => _download.PeerBytes;
@@ -123,6 +127,17 @@ internal sealed class TrackPlayback : IDisposable
     {
         var playable = _download.PlayableUntil(position);
         return new BufferLevel(playable - position, playable >= _download.Manifest.Duration);
+    }
+
+    /// <summary>
+    /// Where the playhead must next be reported, were no data to arrive: a rule's threshold of level or
+    /// time left, or the next chunk, which moves the download's windows.
+    /// </summary>
+    private TimeSpan NextMoment(TimeSpan position)
+    {
+        var rules = PlayheadMoments.Next(position, LevelAt(position), _download.Manifest.Duration);
+        var chunk = _download.Manifest.NextChunkPosition(position);
+        return rules < chunk ? rules : chunk;
     }
 
     private void Measure()

@@ -12,7 +12,6 @@ namespace Spotify.Rx.Client.Tests.Engine;
 /// </summary>
 public class EngineRuleTests
 {
-    private static readonly TimeSpan Tick = PlayheadClock.Tick;
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
 
     private static (TrackManifest Manifest, byte[] Bytes)[] ByLength(VirtualSwarm swarm) =>
@@ -81,7 +80,8 @@ public class EngineRuleTests
         swarm.RunUntil(() => swarm.Of<FallbackStarted>().Length > 0, Bound);
 
         var fallback = swarm.Of<FallbackStarted>().Single();
-        Assert.InRange(fallback.Level.Ahead, TimeSpan.FromSeconds(10) - Tick, TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1));
+        // The player reports its playhead exactly where the level first falls below 10 s.
+        Assert.Equal(TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1), fallback.Level.Ahead);
         // The rule's 15 s are asked in the same instant, from the end of the contiguous data.
         var asked = swarm.Server.Ranges.Where(r => r.At == fallback.At).ToArray();
         Assert.NotEmpty(asked);
@@ -123,7 +123,7 @@ public class EngineRuleTests
         var chunkAudio = TimeSpan.FromSeconds(track.ChunkSize / playbackRate);
         var played = outage.Position - atFailure.Position;
         Assert.Equal(PlayerState.Playing, outage.State);
-        Assert.InRange(played, TimeSpan.FromSeconds(12) - Tick, TimeSpan.FromSeconds(12) + Tick);
+        Assert.Equal(TimeSpan.FromSeconds(12), played);
         Assert.True(outage.Level.Ahead >= atFailure.Level.Ahead - played * shortfall - chunkAudio,
             $"{outage.Level.Ahead} buffered after {played} without the server, from {atFailure.Level.Ahead}");
         swarm.Server.Down = false;
@@ -207,10 +207,10 @@ public class EngineRuleTests
 
         var peers = (PrefetchFromPeers)swarm.Of<PrefetchStarted>().First().Step;
         Assert.Equal(next.Id, peers.TrackId);
-        Assert.InRange(peers.Left, Prefetch.PeerThreshold - Tick, Prefetch.PeerThreshold);
+        Assert.Equal(Prefetch.PeerThreshold, peers.Left);
         var server = swarm.Of<PrefetchStarted>().Single(p => p.Step is PrefetchFromServer);
         var step = (PrefetchFromServer)server.Step;
-        Assert.InRange(step.Left, Prefetch.ServerThreshold - Tick, Prefetch.ServerThreshold);
+        Assert.Equal(Prefetch.ServerThreshold, step.Left);
         Assert.Equal(TimeSpan.Zero, step.Prefetched);      // nobody has the next track: peers brought nothing
         var (_, end) = next.ByteRangeFor(TimeSpan.Zero, Prefetch.ServerWindow);
         Assert.Contains(swarm.Server.Ranges, r => r.TrackId == next.Id && r.At == server.At && r.End >= end);
@@ -316,7 +316,8 @@ public class EngineRuleTests
         _ = swarm.Client.ResumeAsync();
         swarm.Run(TimeSpan.FromSeconds(1));
         Assert.Equal(PlayerState.Playing, swarm.Client.Snapshot().State);
-        Assert.InRange(swarm.Client.Snapshot().Position - paused.Position, TimeSpan.FromSeconds(1) - Tick, TimeSpan.FromSeconds(1));
+        // The resume is carried out on the loop, which a TestScheduler runs one tick after it is asked.
+        Assert.Equal(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1), swarm.Client.Snapshot().Position - paused.Position);
         swarm.RunUntil(() => play.IsCompleted, Bound);
         Assert.Equal(0, swarm.Client.Reports.Single().Pauses);
         Assert.Equal(0, swarm.Client.Reports.Single().Stutters);

@@ -35,6 +35,24 @@ public class SeekIndexTests
     }
 
     [Fact]
+    public async Task The_next_chunk_position_is_the_start_of_the_first_page_read_from_a_later_chunk()
+    {
+        var track = (await TestLibrary.GetAsync()).Tracks[0];
+        for (int page = 0; page < track.Pages.Count; page++)
+        {
+            var inside = TrackManifest.SamplesToTime(track.PageStartSample(page)) + TimeSpan.FromMilliseconds(300);
+            var chunk = track.ChunkIndexOf(track.OffsetOf(inside));
+            var next = track.NextChunkPosition(inside);
+            Assert.True(next > inside);
+            if (next == track.Duration) continue;
+            Assert.True(track.ChunkIndexOf(track.OffsetOf(next)) > chunk);
+            var sampleBefore = TrackManifest.SamplesToTime(track.PageStartSample(track.PageIndexAt(next)) - 1);
+            Assert.Equal(chunk, track.ChunkIndexOf(track.OffsetOf(sampleBefore)));
+        }
+        Assert.Equal(track.Duration, track.NextChunkPosition(track.Duration));
+    }
+
+    [Fact]
     public async Task Pages_are_one_second_of_400_byte_packets_except_the_last()
     {
         var track = (await TestLibrary.GetAsync()).Tracks[0];
