@@ -24,6 +24,8 @@ internal sealed class TrackPlayback : IDisposable
     private readonly PlayItem _item;
     private readonly PlayheadClock _clock;
     private readonly BehaviorSubject<BufferLevel> _level;
+    // The level as last measured and where the playhead was then, for other threads (Snapshot).
+    private volatile Measured _measured;
     private readonly BehaviorSubject<FetchPlan> _plan = new(FetchPlan.Start);
     private readonly CompositeDisposable _rules = new();
     private readonly TaskCompletionSource _ended = new();
@@ -48,6 +50,7 @@ internal sealed class TrackPlayback : IDisposable
         _clock = new PlayheadClock(item.TrackId, duration, start, s.Speed, s.Loop, download.PlayableUntil, NextMoment);
         // The level the track starts with (a prefetch or the cache may have brought some), never a made-up zero.
         _level = new BehaviorSubject<BufferLevel>(LevelAt(start));
+        _measured = new Measured(start, _level.Value);
         download.Playhead = start;
     }
 
@@ -55,8 +58,22 @@ internal sealed class TrackPlayback : IDisposable
     public string TrackId => _item.TrackId;
     /// <summary>The position now (any thread may ask).</summary>
     public PlaybackPosition Position => _clock.Current;
-    /// <summary>The level now (any thread may ask); the rules hear it as it changes, on the loop.</summary>
-    public BufferLevel Level => LevelAt(_clock.Current.Position);
+    /// <summary>
+    /// The level now (any thread may ask): as last measured, less the audio played since. Every arrival
+    /// and every report of the clock measures it again, so between two measurements it only falls.
+    /// </summary>
+    public BufferLevel Level
+    {
+        get
+        {
+            var measured = _measured;
+            var played = _clock.Current.Position - measured.Position;
+            var ahead = measured.Level.Ahead - played;
+            return measured.Level with { Ahead = ahead > TimeSpan.Zero ? ahead : TimeSpan.Zero };
+        }
+    }
+
+    private sealed record Measured(TimeSpan Position, BufferLevel Level);
     public IObservable<PlaybackPosition> Positions => _clock.Positions;
     /// <summary>The positions, and between them one every <paramref name="period"/> while playing (for a sound device).</summary>
     public IObservable<PlaybackPosition> PositionsEvery(TimeSpan period) => _clock.Sampled(period);
@@ -142,7 +159,9 @@ internal sealed class TrackPlayback : IDisposable
 
     private void Measure()
     {
-        var now = LevelAt(_clock.Current.Position);
+        var position = _clock.Current.Position;
+        var now = LevelAt(position);
+        _measured = new Measured(position, now);
         if (now != _level.Value) _level.OnNext(now);
     }
 
