@@ -26,6 +26,7 @@ internal sealed class TrackPlayback : IDisposable
     private readonly BehaviorSubject<BufferLevel> _level;
     // The level as last measured and where the playhead was then, for other threads (Snapshot).
     private volatile Measured _measured;
+    private sealed record Measured(TimeSpan Position, BufferLevel Level);
     private readonly BehaviorSubject<FetchPlan> _plan = new(FetchPlan.Start);
     private readonly CompositeDisposable _rules = new();
     private readonly TaskCompletionSource _ended = new();
@@ -73,7 +74,6 @@ internal sealed class TrackPlayback : IDisposable
         }
     }
 
-    private sealed record Measured(TimeSpan Position, BufferLevel Level);
     public IObservable<PlaybackPosition> Positions => _clock.Positions;
     /// <summary>The positions, and between them one every <paramref name="period"/> while playing (for a sound device).</summary>
     public IObservable<PlaybackPosition> PositionsEvery(TimeSpan period) => _clock.Sampled(period);
