@@ -66,7 +66,12 @@ public sealed record OverlayUse(
 /// others'), from the kernel's tick-sampled /proc/stat: a lower bound (for the 20-client demo it read
 /// 6 % while the swarm's process alone used 10 %); null where it cannot be read.
 /// </param>
-public sealed record ProcessCost(TimeSpan Cpu, TimeSpan Wall, int Clients, double CpuMsPerClientPerSecond, int PeakThreads, int Threads, double? MachineBusy = null);
+/// <param name="LaterHalfCpuMsPerClientPerSecond">
+/// The same per-client figure over the later half of the listening only, without the start (every client's
+/// first play, a cold process); null where it could not be sampled.
+/// </param>
+public sealed record ProcessCost(TimeSpan Cpu, TimeSpan Wall, int Clients, double CpuMsPerClientPerSecond, int PeakThreads, int Threads,
+    double? MachineBusy = null, double? LaterHalfCpuMsPerClientPerSecond = null);
 
 /// <summary>
 /// The main server's own count of audio bytes sent while the clients listened, and after the warm-up

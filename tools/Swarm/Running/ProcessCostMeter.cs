@@ -17,6 +17,8 @@ public sealed class ProcessCostMeter : IDisposable
     private readonly (long Busy, long All)? _machineAtStart = MachineTicks();
     private readonly Timer _sampler;
     private readonly int _clients;
+    // CPU used by each second of the listening, so the start burst and the rest can be told apart.
+    private readonly List<(TimeSpan Wall, TimeSpan Cpu)> _samples = [];
     private int _peakThreads;
 
     /// <summary>This process.</summary>
@@ -28,7 +30,8 @@ public sealed class ProcessCostMeter : IDisposable
         _clients = clients;
         _measure = measure;
         (_cpuAtStart, _peakThreads) = measure();
-        _sampler = new Timer(_ => SampleThreads(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _samples.Add((TimeSpan.Zero, _cpuAtStart));
+        _sampler = new Timer(_ => Sample(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     private static Func<(TimeSpan, int)> ThisProcess()
@@ -41,7 +44,12 @@ public sealed class ProcessCostMeter : IDisposable
         };
     }
 
-    private void SampleThreads() => NotePeak(_measure().Threads);
+    private void Sample()
+    {
+        var (cpu, threads) = _measure();
+        NotePeak(threads);
+        lock (_samples) _samples.Add((_wall.Elapsed, cpu));
+    }
 
     private void NotePeak(int threads)
     {
@@ -56,11 +64,37 @@ public sealed class ProcessCostMeter : IDisposable
         NotePeak(threads);
         var cpu = now - _cpuAtStart;
         var wall = _wall.Elapsed;
+        double? laterHalf;
+        lock (_samples)
+        {
+            _samples.Add((wall, now));
+            laterHalf = LaterHalfMsPerClientPerSecond(_samples, _clients);
+        }
         double? busy = _machineAtStart is { } before && MachineTicks() is { } after && after.All > before.All
             ? (double)(after.Busy - before.Busy) / (after.All - before.All)
             : null;
         return new ProcessCost(cpu, wall, _clients, cpu.TotalMilliseconds / Math.Max(1, _clients) / Math.Max(0.001, wall.TotalSeconds),
-            Volatile.Read(ref _peakThreads), threads, busy);
+            Volatile.Read(ref _peakThreads), threads, busy, laterHalf);
+    }
+
+    /// <summary>
+    /// CPU ms per client per wall second over the later half of the samples' span (from the first
+    /// sample at or past its middle to the last): the run without its start, when every client starts
+    /// its first play and the process is still cold. Null when no sample lies between.
+    /// </summary>
+    public static double? LaterHalfMsPerClientPerSecond(IReadOnlyList<(TimeSpan Wall, TimeSpan Cpu)> samples, int clients)
+    {
+        if (samples.Count < 2) return null;
+        var end = samples[^1];
+        var middle = end.Wall / 2;
+        foreach (var sample in samples)
+        {
+            if (sample.Wall < middle) continue;
+            var wall = end.Wall - sample.Wall;
+            if (wall <= TimeSpan.Zero) return null;
+            return (end.Cpu - sample.Cpu).TotalMilliseconds / Math.Max(1, clients) / wall.TotalSeconds;
+        }
+        return null;
     }
 
     /// <summary>
