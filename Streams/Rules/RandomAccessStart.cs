@@ -8,7 +8,8 @@ namespace Spotify.Rx.Streams.Rules;
 /// Rule 1, random-access start: to play track T at position p the client, at the same time,
 /// asks the server for the 15 s of T from p, asks the tracker for peers, and sends a SEARCH to
 /// its overlay neighbours (two hops); playback starts as soon as the audio from p is buffered
-/// enough to decode its first packet.
+/// enough to decode its first packet. A track whose prefetch is seeking its peers already
+/// (<see cref="PlayRequest.PeersSought"/>) is only asked of the server: its peers are not sought twice.
 /// </summary>
 public static class RandomAccessStart
 {
@@ -42,10 +43,12 @@ public static class RandomAccessStart
             .Switch();
     }
 
-    private static IEnumerable<StartStep> Fetches(PlayRequest request) =>
-    [
-        new FetchFromServer(request.TrackId, request.Position, ServerWindow),
-        new AskTracker(request.TrackId, TrackerPeers),
-        new SearchNeighbours(request.TrackId, SearchHops),
-    ];
+    private static IEnumerable<StartStep> Fetches(PlayRequest request) => request.PeersSought
+        ? [new FetchFromServer(request.TrackId, request.Position, ServerWindow)]
+        :
+        [
+            new FetchFromServer(request.TrackId, request.Position, ServerWindow),
+            new AskTracker(request.TrackId, TrackerPeers),
+            new SearchNeighbours(request.TrackId, SearchHops),
+        ];
 }

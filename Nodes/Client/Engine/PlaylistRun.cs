@@ -41,6 +41,8 @@ internal sealed class PlaylistRun : IDisposable
         public CancellationDisposable Asking { get; } = new();
         public SerialDisposable Feed { get; } = new();
         public TaskCompletionSource<TrackDownload?> Ready { get; } = new();
+        /// <summary>The prefetch asks the tracker and has searched the neighbours (its track was incomplete).</summary>
+        public bool SeeksPeers { get; set; }
         public TrackDownload? Download => Ready.Task.IsCompletedSuccessfully ? Ready.Task.Result : null;
     }
 
@@ -82,8 +84,8 @@ internal sealed class PlaylistRun : IDisposable
 
     private async Task PlayOneAsync(PlayItem item, string? following, AudioOutputRun audio, CancellationToken ct)
     {
-        var (download, work) = await DownloadForAsync(item.TrackId, ct).ConfigureAwait(false);
-        var playback = new TrackPlayback(item, download, _s);
+        var (download, work, peersSought) = await DownloadForAsync(item.TrackId, ct).ConfigureAwait(false);
+        var playback = new TrackPlayback(item, download, _s, peersSought);
         var ended = false;
         using (work)
         using (playback)
@@ -125,7 +127,7 @@ internal sealed class PlaylistRun : IDisposable
         download.Complete.ContinueWith(_ => _s.Loop.Schedule(() => _s.Finishing.Remove(download)), TaskContinuationOptions.ExecuteSynchronously);
     }
 
-    private async Task<(TrackDownload, IDisposable)> DownloadForAsync(string trackId, CancellationToken ct)
+    private async Task<(TrackDownload Download, IDisposable Work, bool PeersSought)> DownloadForAsync(string trackId, CancellationToken ct)
     {
         _prefetched.Remove(trackId, out var prefetched);
         CancelPrefetches();
@@ -136,11 +138,11 @@ internal sealed class PlaylistRun : IDisposable
             prefetched.Feed.Dispose();
             _s.Events.Add(new PrefetchUsed(_s.Loop.Now, trackId, ready.PlayableUntil(TimeSpan.Zero)));
             ready.Mode = FetchMode.Peers;
-            return (ready, prefetched.Work);
+            return (ready, prefetched.Work, prefetched.SeeksPeers);
         }
         prefetched?.Work.Dispose();
         var manifest = await ManifestAsync(trackId, ct).ConfigureAwait(false);
-        return (Create(manifest, FetchMode.Peers), Disposable.Empty);
+        return (Create(manifest, FetchMode.Peers), Disposable.Empty, false);
     }
 
     // A cached track plays with the manifest it was cached with, even while the server is away.
@@ -243,6 +245,7 @@ internal sealed class PlaylistRun : IDisposable
             if (!d.IsComplete)
             {
                 entry.Work.Add(PeerDiscovery.Start(d, _s));
+                entry.SeeksPeers = true;
                 // What is prefetched so far, said of the track it follows (never of the track itself: the
                 // last track of a playlist once prefetched itself when this named the track playing).
                 entry.Feed.Disposable = d.Progress.Subscribe(_ => _next.OnNext(new NextTrack(entry.AfterTrackId, trackId, d.PlayableUntil(TimeSpan.Zero))));

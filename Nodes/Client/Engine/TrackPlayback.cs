@@ -32,14 +32,17 @@ internal sealed class TrackPlayback : IDisposable
     private readonly TaskCompletionSource _ended = new();
     private readonly DateTimeOffset _asked;
     private readonly bool _fromCache;
+    private readonly bool _peersSought;
     private TimeSpan? _firstAudio;
     private IDisposable? _uploadsStopped;
     private int _pauses, _stutters;
     private bool _stoodAtThreshold;
     private bool _disposed;
 
-    public TrackPlayback(PlayItem item, TrackDownload download, ClientServices s)
+    /// <param name="peersSought">The track's prefetch is seeking its peers already, and goes on doing so for this play.</param>
+    public TrackPlayback(PlayItem item, TrackDownload download, ClientServices s, bool peersSought)
     {
+        _peersSought = peersSought;
         _s = s;
         _item = item;
         _download = download;
@@ -110,7 +113,7 @@ internal sealed class TrackPlayback : IDisposable
         var stutters = Stutters.Source(positions).Publish();
 
         // Rule 1: the three fetches at once, then playback from the first decodable packet.
-        var requests = new BehaviorSubject<PlayRequest>(new PlayRequest(TrackId, Start));
+        var requests = new BehaviorSubject<PlayRequest>(new PlayRequest(TrackId, Start, _peersSought));
         _rules.Add(RandomAccessStart.Source(requests, level, _s.Loop).Subscribe(step => _s.Loop.Schedule(() => OnStartStep(step))));
 
         // Rules 3 and 4 and the server's health: one plan, carried out as it changes.

@@ -220,6 +220,30 @@ public class EngineRuleTests
     }
 
     [Fact]
+    public async Task A_play_that_carries_on_an_incomplete_prefetch_does_not_seek_its_peers_again()
+    {
+        var swarm = await VirtualSwarm.CreateAsync();
+        var tracks = ByLength(swarm);
+        var (current, _) = tracks[0];
+        var (next, _) = tracks[1];
+        var play = swarm.Client.PlayAsync([new PlayItem(current.Id, TimeSpan.Zero), new PlayItem(next.Id, TimeSpan.Zero)]);
+        swarm.RunUntil(() => swarm.Of<PlaybackStarted>().Any(p => p.TrackId == next.Id), Bound);
+        swarm.Run(TimeSpan.FromSeconds(12));
+
+        // Nobody has the next track: its prefetch brought the server's 15 s only, and became the play.
+        var used = swarm.Of<PrefetchUsed>().Single(u => u.TrackId == next.Id);
+        Assert.True(used.Prefetched < next.Duration);
+        // The prefetch's search is the only one, and its tracker asks the only ones: 5 s apart, not two series.
+        Assert.Single(swarm.Overlay.Searches, s => s.TrackId == next.Id);
+        var asks = swarm.Tracker.Asked.Where(a => a.TrackId == next.Id).Select(a => a.At).ToArray();
+        Assert.True(asks.Length >= 3);
+        Assert.All(asks.Zip(asks.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(5) - Ms(1),
+            $"tracker asked for the next track at {pair.First:mm:ss.fff} and again at {pair.Second:mm:ss.fff}"));
+        swarm.RunUntil(() => play.IsCompleted, Bound);
+        Assert.All(swarm.Client.Reports, r => Assert.Equal(0, r.Stutters));
+    }
+
+    [Fact]
     public async Task The_last_track_of_a_playlist_prefetches_nothing()
     {
         var swarm = await VirtualSwarm.CreateAsync();

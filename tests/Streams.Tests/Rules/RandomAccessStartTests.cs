@@ -11,6 +11,7 @@ public class RandomAccessStartTests
     {
         r = new PlayRequest("t1", Seconds(42)),
         q = new PlayRequest("t2", Seconds(0)),
+        f = new PlayRequest("t1", Seconds(42), PeersSought: true),
     };
 
     // s = server's 15 s from p, t = tracker's 10 peers, n = neighbours two hops, p = play.
@@ -35,6 +36,18 @@ public class RandomAccessStartTests
 
         m.ExpectObservable(RandomAccessStart.Source(requests, level, m)).ToBe(
                                           "--(stn)p", Steps);
+        m.Flush();
+    }
+
+    [Fact]
+    public void A_track_whose_prefetch_seeks_its_peers_already_is_asked_only_of_the_server()
+    {
+        var m = new MarbleScheduler(Frame);
+        var requests = m.Hot<PlayRequest>("^-f", Requests);
+        var level = m.Hot<BufferLevel>(   "^---o", new { o = Level(0.020) });
+
+        m.ExpectObservable(RandomAccessStart.Source(requests, level, m)).ToBe(
+                                          "--s-p", Steps);
         m.Flush();
     }
 
