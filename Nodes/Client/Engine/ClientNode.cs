@@ -136,6 +136,12 @@ public sealed class ClientNode : IAsyncDisposable
     /// <summary>Every rule as it fires (typed: <see cref="FallbackStarted"/>, <see cref="PrefetchStarted"/>, <see cref="UploadsStopped"/> ...).</summary>
     public IObservable<RuleEvent> Events => _s.Events.All;
 
+    /// <summary>
+    /// The same events on the client's loop, as each is published there (in order, before anything the
+    /// loop does after it): for tests that must see the client as it was when a rule fired.
+    /// </summary>
+    internal IObservable<RuleEvent> EventsOnLoop => _s.Events.OnLoop;
+
     /// <summary>The peers known to have a track, one immutable set per change (peer availability).</summary>
     public IObservable<PeerSet> PeersOf(string trackId) => _s.PeersOf(trackId);
 

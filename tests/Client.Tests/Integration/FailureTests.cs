@@ -201,8 +201,8 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
         var (low, back) = (seen[fallback].Snapshot, seen[resumed].Snapshot);
         var serverUntilNext = (next > resumed ? seen[next].Snapshot.ServerBytes : report.ServerBytes) - low.ServerBytes;
         output.WriteLine($"fallback at {low.Position.TotalSeconds:0.0}s, level {low.Level.Ahead.TotalSeconds:0.00}s; peers again at {back.Position.TotalSeconds:0.0}s, level {back.Level.Ahead.TotalSeconds:0.00}s; the server brought {serverUntilNext} B");
-        // The level the rule decided on travels with its event; the snapshot is taken as the event is
-        // delivered, a moment later, when chunks the peer had in flight may have landed.
+        // The level the rule decided on travels with its event; the snapshot is taken on the loop just
+        // after, when chunks already queued there may have landed.
         var fellTo = ((FallbackStarted)seen[fallback].Event).Level.Ahead;
         Assert.True(fellTo < TimeSpan.FromSeconds(10), $"fallback at a level of {fellTo}");
         Assert.True(back.Level.Ahead >= TimeSpan.FromSeconds(10) - ChunkAudio, $"peers resumed at a level of {back.Level.Ahead}");
@@ -282,11 +282,15 @@ public sealed class FailureTests(FailureSwarm swarm, ITestOutputHelper output) :
 
     private sealed record Seen(RuleEvent Event, ClientSnapshot Snapshot, int Logins);
 
-    /// <summary>Every rule event with the client as it was when the event was delivered.</summary>
+    /// <summary>
+    /// Every rule event with the client as it was when the event was published on its loop: a snapshot
+    /// taken where events are delivered, off the loop, could already hold the bytes of a request the rule
+    /// made (once in CI: the next fallback's 15 s, landed on loopback before its event was delivered).
+    /// </summary>
     private Recording Record(ClientNode client)
     {
         var seen = new Recording();
-        client.Events.Subscribe(e =>
+        client.EventsOnLoop.Subscribe(e =>
         {
             seen.Add(new Seen(e, client.Snapshot(), client.Logins));
             output.WriteLine($"{e.At:HH:mm:ss.fff} {e.Kind}: {e.Detail}");
