@@ -25,7 +25,6 @@ internal sealed class PlayheadClock : IDisposable
     private readonly Func<TimeSpan, TimeSpan> _nextMoment;
     private readonly BehaviorSubject<PlaybackPosition> _positions;
     private readonly SerialDisposable _wake = new();
-    private DateTimeOffset _last;
     private bool _userPaused;
     // What other threads read: the last position reported, when, and how far it can have moved since.
     private volatile Anchor _anchor;
@@ -103,19 +102,17 @@ internal sealed class PlayheadClock : IDisposable
     private void Set(TimeSpan at, PlayerState state)
     {
         if (Reported.State == PlayerState.Ended) return;
-        _last = _loop.Now;
         _wake.Disposable = null;
         Publish(new PlaybackPosition(_trackId, at, state));
     }
 
-    /// <summary>Where a playing clock is now: moved on by the time passed, never past playable audio.</summary>
+    /// <summary>Where a playing clock is now: moved on from its last report by the time passed, never past playable audio.</summary>
     private PlaybackPosition Advanced()
     {
-        var seen = Reported;
+        var anchor = _anchor;
+        var seen = anchor.Reported;
         if (seen.State != PlayerState.Playing) return seen;
-        var now = _loop.Now;
-        var wanted = seen.Position + Scaled(now - _last);
-        _last = now;
+        var wanted = seen.Position + Scaled(_loop.Now - anchor.At);
         var position = Min(wanted, Min(_playableUntil(seen.Position), _duration));
         return new PlaybackPosition(_trackId, position, position >= _duration ? PlayerState.Ended : PlayerState.Playing);
     }
