@@ -155,7 +155,10 @@ internal sealed class TrackPlayback : IDisposable
     /// </summary>
     private TimeSpan NextMoment(TimeSpan position)
     {
-        var rules = PlayheadMoments.Next(position, LevelAt(position), _download.Manifest.Duration);
+        // Asked right after a report, whose level Measure has just taken: not measured twice.
+        var measured = _measured;
+        var level = measured.Position == position ? measured.Level : LevelAt(position);
+        var rules = PlayheadMoments.Next(position, level, _download.Manifest.Duration);
         var chunk = _download.Manifest.NextChunkPosition(position);
         return rules < chunk ? rules : chunk;
     }
