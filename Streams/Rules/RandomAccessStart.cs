@@ -43,12 +43,11 @@ public static class RandomAccessStart
             .Switch();
     }
 
-    private static IEnumerable<StartStep> Fetches(PlayRequest request) => request.PeersSought
-        ? [new FetchFromServer(request.TrackId, request.Position, ServerWindow)]
-        :
-        [
-            new FetchFromServer(request.TrackId, request.Position, ServerWindow),
-            new AskTracker(request.TrackId, TrackerPeers),
-            new SearchNeighbours(request.TrackId, SearchHops),
-        ];
+    private static IEnumerable<StartStep> Fetches(PlayRequest request)
+    {
+        yield return new FetchFromServer(request.TrackId, request.Position, ServerWindow);
+        if (request.PeersSought) yield break;
+        yield return new AskTracker(request.TrackId, TrackerPeers);
+        yield return new SearchNeighbours(request.TrackId, SearchHops);
+    }
 }
