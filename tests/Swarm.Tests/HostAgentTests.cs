@@ -63,7 +63,7 @@ public sealed class HostAgentTests : IAsyncDisposable
         Assert.Equal(IPEndPoint.Parse("10.0.0.22:40004"), await fake.Neighbours.FirstAsync().ToTask().WaitAsync(Bound));
 
         // The status the coordinator holds when a play report arrives already counts that play's bytes.
-        var statusAtPlay = client.Plays.Select(_ => client.Status.Take(1).Wait()).FirstAsync().ToTask();
+        var statusAtPlay = client.Plays.Select(_ => client.Status).FirstAsync().ToTask();
         var playing = client.PlayAsync([new PlaylistEntry("t1", TimeSpan.Zero), new PlaylistEntry("t2", TimeSpan.FromSeconds(30))], CancellationToken.None);
         var playlist = await fake.Playlists.FirstAsync().ToTask().WaitAsync(Bound);
         Assert.Equal(["t1", "t2"], playlist.Select(e => e.TrackId));
@@ -158,7 +158,7 @@ public sealed class HostAgentTests : IAsyncDisposable
 
         public string PeerId => peerId;
         public IPEndPoint Endpoint { get; } = new(IPAddress.IPv6Any, port);
-        public IObservable<PeerStatus> Status => _status;
+        public PeerStatus Status => _status.Value;
         public IObservable<PlayReport> Plays => _plays;
         public IObservable<IReadOnlyList<PlaylistEntry>> Playlists => _playlists;
         public IObservable<IPEndPoint> Neighbours => _neighbours;

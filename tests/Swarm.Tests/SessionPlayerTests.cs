@@ -23,7 +23,7 @@ public class SessionPlayerTests
 
         public string PeerId => "recording";
         public IPEndPoint Endpoint { get; } = new(IPAddress.Loopback, 1);
-        public IObservable<PeerStatus> Status => Observable.Never<PeerStatus>();
+        public PeerStatus Status => PeerStatus.Idle("recording");
         public IObservable<PlayReport> Plays => Observable.Never<PlayReport>();
         public void AddNeighbour(IPEndPoint peer) { }
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

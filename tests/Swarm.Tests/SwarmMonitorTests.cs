@@ -1,7 +1,6 @@
 using System.Net;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
-using System.Reactive.Subjects;
 using Microsoft.Reactive.Testing;
 using Spotify.Rx.Client;
 using Spotify.Rx.Swarm.Running;
@@ -62,13 +61,11 @@ public class SwarmMonitorTests
     /// <summary>A client whose only news is its connection count.</summary>
     private sealed class StatusClient(string peerId) : ISwarmClient
     {
-        private readonly BehaviorSubject<PeerStatus> _status = new(PeerStatus.Idle(peerId));
-
         public string PeerId => peerId;
         public IPEndPoint Endpoint { get; } = new(IPAddress.Loopback, 1);
-        public IObservable<PeerStatus> Status => _status;
+        public PeerStatus Status { get; private set; } = PeerStatus.Idle(peerId);
         public IObservable<PlayReport> Plays => Observable.Never<PlayReport>();
-        public void Connections(int count) => _status.OnNext(_status.Value with { Connections = count });
+        public void Connections(int count) => Status = Status with { Connections = count };
         public Task PlayAsync(IReadOnlyList<PlaylistEntry> playlist, CancellationToken ct) => Task.CompletedTask;
         public void AddNeighbour(IPEndPoint peer) { }
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

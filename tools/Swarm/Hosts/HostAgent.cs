@@ -14,7 +14,7 @@ namespace Spotify.Rx.Swarm.Hosts;
 /// </summary>
 public sealed class HostAgent
 {
-    /// <summary>How often a client's status goes to the coordinator (its live view refreshes at 4 Hz).</summary>
+    /// <summary>How often every client's status, read then, goes to the coordinator (its live view refreshes at 4 Hz).</summary>
     private static readonly TimeSpan StatusEvery = TimeSpan.FromMilliseconds(250);
 
     private readonly string _address;
@@ -41,6 +41,7 @@ public sealed class HostAgent
     public async Task RunAsync(TextReader input, TextWriter output, CancellationToken ct)
     {
         var writing = WriteAsync(output);
+        using var statuses = new Timer(_ => SendStatuses(), null, StatusEvery, StatusEvery);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var calls = new List<Task>();
         try
@@ -118,20 +119,20 @@ public sealed class HostAgent
         }
         int index = launch.Index;
         // A play's report goes after a status taken at that moment, so the coordinator's counters hold its bytes.
-        var reports = new System.Reactive.Disposables.CompositeDisposable(
-            client.Status.Sample(StatusEvery).Subscribe(s => Send(new HostEvent(HostEventKind.Status, index, Status: s)), _ => { }),
-            client.Plays.Subscribe(p =>
-            {
-                SendStatusNow(index, client);
-                Send(new HostEvent(HostEventKind.Played, index, Play: p));
-            }, _ => { }));
+        var reports = client.Plays.Subscribe(p =>
+        {
+            SendStatus(index, client);
+            Send(new HostEvent(HostEventKind.Played, index, Play: p));
+        }, _ => { });
         _clients[index] = new Hosted(client, reports);
         Send(new HostEvent(HostEventKind.Started, index, PeerId: client.PeerId, Endpoint: $"{_address}:{client.Endpoint.Port}"));
     }
 
-    private void SendStatusNow(int index, ISwarmClient client)
+    private void SendStatus(int index, ISwarmClient client) => Send(new HostEvent(HostEventKind.Status, index, Status: client.Status));
+
+    private void SendStatuses()
     {
-        using var now = client.Status.Take(1).Subscribe(s => Send(new HostEvent(HostEventKind.Status, index, Status: s)));
+        foreach (var (index, hosted) in _clients) SendStatus(index, hosted.Client);
     }
 
     private async Task PlayAsync(int index, int call, IReadOnlyList<PlaylistEntry> playlist, CancellationToken ct)
@@ -171,7 +172,7 @@ public sealed class HostAgent
             return;
         }
         foreach (var call in hosted.Calls.Values) call.Cancel();
-        SendStatusNow(index, hosted.Client);
+        SendStatus(index, hosted.Client);
         hosted.Reports.Dispose();
         string? error = null;
         try

@@ -90,7 +90,7 @@ public sealed class RemoteHost : IDisposable
     /// <summary>A client on a host process, driven over its commands.</summary>
     private sealed class RemoteClient(RemoteHost host, int index, string peerId, IPEndPoint endpoint) : ISwarmClient
     {
-        private readonly BehaviorSubject<PeerStatus> _status = new(PeerStatus.Idle(peerId));
+        private volatile PeerStatus _status = PeerStatus.Idle(peerId);
         private readonly Subject<PlayReport> _plays = new();
         private readonly ConcurrentDictionary<int, TaskCompletionSource<HostEvent>> _calls = new();
         private readonly TaskCompletionSource<HostEvent> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -98,7 +98,7 @@ public sealed class RemoteHost : IDisposable
 
         public string PeerId => peerId;
         public IPEndPoint Endpoint => endpoint;
-        public IObservable<PeerStatus> Status => _status.AsObservable();
+        public PeerStatus Status => _status;
         public IObservable<PlayReport> Plays => _plays.AsObservable();
 
         public async Task PlayAsync(IReadOnlyList<PlaylistEntry> playlist, CancellationToken ct)
@@ -132,7 +132,7 @@ public sealed class RemoteHost : IDisposable
             switch (e.Kind)
             {
                 case HostEventKind.Status when e.Status is { } status:
-                    _status.OnNext(status);
+                    _status = status;
                     break;
                 case HostEventKind.Played when e.Play is { } play:
                     _plays.OnNext(play);
@@ -170,7 +170,6 @@ public sealed class RemoteHost : IDisposable
             }
             var stopped = await _stopped.Task.ConfigureAwait(false);
             host.Forget(index);
-            _status.OnCompleted();
             _plays.OnCompleted();
             if (stopped.Error is { } error && host._gone is null) throw new InvalidOperationException($"{peerId} on {host.Name}: {error}");
         }

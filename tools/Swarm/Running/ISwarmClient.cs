@@ -12,7 +12,12 @@ public interface ISwarmClient : IAsyncDisposable
 {
     string PeerId { get; }
     IPEndPoint Endpoint { get; }
-    IObservable<PeerStatus> Status { get; }
+    /// <summary>
+    /// The client as it is now, read when the swarm takes a sample: a client in this process is asked
+    /// then (a status pushed every few hundred ms by each of hundreds of clients cost a timer firing and
+    /// a turn of its loop each time); a client on a host answers with the last status its host sent.
+    /// </summary>
+    PeerStatus Status { get; }
     IObservable<PlayReport> Plays { get; }
     Task PlayAsync(IReadOnlyList<PlaylistEntry> playlist, CancellationToken ct);
     void AddNeighbour(IPEndPoint peer);

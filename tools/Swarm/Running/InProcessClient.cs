@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reactive.Linq;
 using Spotify.Rx.Client;
 using Spotify.Rx.Swarm.Report;
 
@@ -11,7 +10,7 @@ public sealed class InProcessClient(ClientNode node) : ISwarmClient
     public string PeerId => node.PeerId;
     public IPEndPoint Endpoint => node.Endpoint;
 
-    public IObservable<PeerStatus> Status => node.Snapshots.Select(ToStatus);
+    public PeerStatus Status => ToStatus(node.Snapshot());
 
     public IObservable<PlayReport> Plays => node.Plays;
 

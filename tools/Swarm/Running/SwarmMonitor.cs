@@ -8,12 +8,13 @@ using Spotify.Rx.Swarm.Report;
 namespace Spotify.Rx.Swarm.Running;
 
 /// <summary>
-/// Watches every client of a run: keeps each one's latest status, collects the finished plays and
-/// takes a sample of the whole swarm whenever asked (the live view's refresh asks at 4 Hz).
+/// Watches every client of a run: reads each one's status whenever it takes a sample of the whole
+/// swarm (the live view's refresh asks at 4 Hz), keeps the latest, and collects the finished plays.
 /// </summary>
 public sealed class SwarmMonitor : IDisposable
 {
     private readonly ConcurrentDictionary<string, PeerStatus> _latest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ISwarmClient> _watched = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FinishedPlay> _plays = new();
     private readonly ConcurrentQueue<SwarmEvent> _events = new();
     private readonly ConcurrentDictionary<string, bool> _left = new(StringComparer.Ordinal);
@@ -29,8 +30,12 @@ public sealed class SwarmMonitor : IDisposable
     /// <summary>Starts the run's clock again: every time in the observations counts from here.</summary>
     public void Begin() => _clock.Restart();
 
-    /// <summary>The clients' overlay connections now, by their latest statuses.</summary>
-    public int Connections => _latest.Values.Sum(s => s.Connections);
+    /// <summary>The clients' overlay connections now.</summary>
+    public int CountConnections()
+    {
+        RefreshAll();
+        return _latest.Values.Sum(s => s.Connections);
+    }
 
     /// <summary>
     /// The connection count once the overlay links made as the clients joined are up: the count has
@@ -41,37 +46,53 @@ public sealed class SwarmMonitor : IDisposable
     /// </summary>
     public IObservable<int> OverlaySettled(TimeSpan quiet, TimeSpan bound, IScheduler scheduler) =>
         Observable.Interval(TimeSpan.FromMilliseconds(100), scheduler)
-            .Select(_ => Connections)
-            .StartWith(Connections)
+            .Select(_ => CountConnections())
+            .StartWith(CountConnections())
             .DistinctUntilChanged()
             .Throttle(quiet, scheduler)
-            .Amb(Observable.Timer(bound, scheduler).Select(_ => Connections))
+            .Amb(Observable.Timer(bound, scheduler).Select(_ => CountConnections()))
             .Take(1);
 
     public void Watch(ISwarmClient client)
     {
         _latest[client.PeerId] = PeerStatus.Idle(client.PeerId);
+        _watched[client.PeerId] = client;
         Event(client.PeerId, "join", client.Endpoint.ToString());
         lock (_gate)
         {
-            _subscriptions.Add(client.Status.Subscribe(Update, e => Fail(client.PeerId, e)));
             _subscriptions.Add(client.Plays.Subscribe(p => _plays.Enqueue(new FinishedPlay(_clock.Elapsed, p)), e => Fail(client.PeerId, e)));
         }
     }
 
     /// <summary>
-    /// Takes the client's status now. The periodic one may be up to 200 ms old, older than the client's last
+    /// Takes the client's status now. The last sample's may be up to 250 ms old, older than the client's last
     /// play report, and the client's own counters must hold every byte of the plays it reported.
     /// </summary>
-    public void Refresh(ISwarmClient client)
+    public void Refresh(ISwarmClient client) => Read(client);
+
+    private void RefreshAll()
     {
-        using var now = client.Status.Take(1).Subscribe(Update);
+        foreach (var client in _watched.Values) Read(client);
+    }
+
+    private void Read(ISwarmClient client)
+    {
+        try
+        {
+            Update(client.Status);
+        }
+        catch (Exception e)
+        {
+            // Said once, not at every sample: the client is no longer read.
+            if (_watched.TryRemove(client.PeerId, out _)) Fail(client.PeerId, e);
+        }
     }
 
     /// <summary>A client left the swarm: its last counters stay (they are what it received), its state says it is gone.</summary>
     public void Left(string peerId)
     {
         _left[peerId] = true;
+        _watched.TryRemove(peerId, out _);
         if (_latest.TryGetValue(peerId, out var last)) _latest[peerId] = last with { State = PeerStatus.LeftState, TrackId = null, BufferAhead = TimeSpan.Zero, Connections = 0, Uploads = 0, DownloadSources = 0 };
         Event(peerId, "leave", "");
     }
@@ -121,6 +142,7 @@ public sealed class SwarmMonitor : IDisposable
 
     public SwarmSample Sample()
     {
+        RefreshAll();
         var at = _clock.Elapsed;
         var clients = Clients;
         var sample = SwarmSampler.Aggregate(at, clients);
