@@ -7,15 +7,16 @@ namespace Spotify.Rx.Client;
 /// <summary>
 /// The one event loop of a live client: work runs one item at a time, in the order it was
 /// queued, on whatever pool thread drains the queue, so the engine's state needs no lock and a
-/// client costs no thread of its own (hundreds of clients share the pool). Timers hand their work
-/// to the queue when due. In tests a <c>TestScheduler</c> takes this place.
+/// client costs no thread of its own (hundreds of clients share the pool). Delayed work waits in
+/// the process's one timer heap (<see cref="LoopTimers"/>) and is queued when due. In tests a <c>TestScheduler</c> takes this place.
 /// </summary>
-internal sealed class ClientLoop(Action<Exception> failed) : LocalScheduler, ISchedulerPeriodic
+internal sealed class ClientLoop(Action<Exception> failed, LoopTimers? timers = null) : LocalScheduler, ISchedulerPeriodic
 {
     // A turn runs at most this many items, then lets the other clients' loops have the pool.
     private const int Turn = 128;
 
     private readonly ConcurrentQueue<IWork> _queue = new();
+    private readonly LoopTimers _timers = timers ?? LoopTimers.Shared;
     private int _draining;
 
     private interface IWork
@@ -67,46 +68,34 @@ internal sealed class ClientLoop(Action<Exception> failed) : LocalScheduler, ISc
             ThreadPool.UnsafeQueueUserWorkItem(static loop => loop.Drain(), this, preferLocal: false);
     }
 
-    private sealed class Work<TState>(ClientLoop loop, TState state, Func<IScheduler, TState, IDisposable> action) : IWork, IDisposable
+    private sealed class Work<TState>(ClientLoop loop, TState state, Func<IScheduler, TState, IDisposable> action)
+        : IWork, LoopTimers.IEntry, IDisposable
     {
         private readonly SingleAssignmentDisposable _result = new();
-        private Timer? _timer;
-        private DateTimeOffset _dueAt;
+        private long _dueTicks;
         private int _cancelled;
+
+        public long DueTicks => _dueTicks;
+
+        public bool Cancelled => Volatile.Read(ref _cancelled) != 0;
 
         public void Arm(TimeSpan due)
         {
-            _dueAt = loop.Now + due;
-            _timer = new Timer(static w => ((Work<TState>)w!).Due(), this, Timeout.Infinite, Timeout.Infinite);
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
+            _dueTicks = (loop.Now + due).UtcTicks;
+            loop._timers.Add(this);
         }
 
-        private void Due()
-        {
-            // A timer counts whole milliseconds of another clock and may fire just before Now reaches the
-            // time it was set for; work that compares Now with its deadline must not run early.
-            var left = _dueAt - loop.Now;
-            if (left > TimeSpan.Zero && Volatile.Read(ref _cancelled) == 0)
-            {
-                // Disposed meanwhile on another thread: the timer is gone and so is the work.
-                try { _timer?.Change(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)), Timeout.InfiniteTimeSpan); }
-                catch (ObjectDisposedException) { }
-                return;
-            }
-            _timer?.Dispose();
-            if (Volatile.Read(ref _cancelled) == 0) loop.Enqueue(this);
-        }
+        public void Fire() => loop.Enqueue(this);
 
         public void Run()
         {
-            if (Volatile.Read(ref _cancelled) != 0) return;
+            if (Cancelled) return;
             _result.Disposable = action(loop, state);
         }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _cancelled, 1) != 0) return;
-            _timer?.Dispose();
             _result.Dispose();
         }
     }
