@@ -156,7 +156,11 @@ public sealed class TrackCache : IDisposable
             long start = (long)index * chunkSize;
             if (index < 0 || start >= e.Bytes.LongLength) return null;
             if (Policy == CachePolicy.Lru) e.Order = ++_clock;
-            return e.Bytes.AsSpan((int)start, (int)Math.Min(chunkSize, e.Bytes.LongLength - start)).ToArray();
+            var chunk = e.Bytes.AsSpan((int)start, (int)Math.Min(chunkSize, e.Bytes.LongLength - start));
+            // Not zeroed first: the copy fills all of it.
+            var copy = GC.AllocateUninitializedArray<byte>(chunk.Length);
+            chunk.CopyTo(copy);
+            return copy;
         }
     }
 

@@ -72,8 +72,11 @@ public sealed record Chunk(string TrackId, int Index, ReadOnlyMemory<byte> Data)
     public static Chunk? Decode(ReadOnlySpan<byte> payload)
     {
         if (!ChunkKey.TryRead(payload, out var track, out var index, out var data) || data.Length > FieldLimits.ChunkData) return null;
-        // The frame's bytes belong to the pipe and are reused: the chunk gets its own copy.
-        return new Chunk(track, index, data.ToArray());
+        // The frame's bytes belong to the pipe and are reused: the chunk gets its own copy, in an array
+        // not zeroed first (the copy fills all of it; 1,600 chunks a second zeroed for nothing at 500 clients).
+        var copy = GC.AllocateUninitializedArray<byte>(data.Length);
+        data.CopyTo(copy);
+        return new Chunk(track, index, copy);
     }
 }
 
