@@ -132,7 +132,13 @@ public sealed class HostAgent
 
     private void SendStatuses()
     {
-        foreach (var (index, hosted) in _clients) SendStatus(index, hosted.Client);
+        foreach (var (index, hosted) in _clients)
+        {
+            // On a timer's thread: a client that cannot say how it is (it is stopping) is left out of
+            // this round rather than taking the host down; its stop sends the last status.
+            try { SendStatus(index, hosted.Client); }
+            catch (Exception) { }
+        }
     }
 
     private async Task PlayAsync(int index, int call, IReadOnlyList<PlaylistEntry> playlist, CancellationToken ct)
