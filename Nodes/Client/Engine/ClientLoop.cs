@@ -7,8 +7,9 @@ namespace Spotify.Rx.Client;
 /// <summary>
 /// The one event loop of a live client: work runs one item at a time, in the order it was
 /// queued, on whatever pool thread drains the queue, so the engine's state needs no lock and a
-/// client costs no thread of its own (hundreds of clients share the pool). Delayed work waits in
-/// the process's one timer heap (<see cref="LoopTimers"/>) and is queued when due. In tests a <c>TestScheduler</c> takes this place.
+/// client costs no thread of its own (hundreds of clients share the pool). Delayed and periodic work
+/// waits in the process's one timer heap (<see cref="LoopTimers"/>) and is queued when due. In tests a
+/// <c>TestScheduler</c> takes this place.
 /// </summary>
 internal sealed class ClientLoop(Action<Exception> failed, LoopTimers? timers = null) : LocalScheduler, ISchedulerPeriodic
 {
@@ -35,8 +36,9 @@ internal sealed class ClientLoop(Action<Exception> failed, LoopTimers? timers = 
     }
 
     /// <summary>
-    /// One timer for the whole period (the clock's ticks): each due tick is queued once; a tick that
-    /// comes while the last one still waits in the queue is dropped rather than piled up.
+    /// One heap entry for the whole period, put back a period on each time it is due: each due tick is
+    /// queued once; a tick that comes while the last one still waits in the queue is dropped rather
+    /// than piled up.
     /// </summary>
     public IDisposable SchedulePeriodic<TState>(TState state, TimeSpan period, Func<TState, TState> action)
     {
@@ -100,30 +102,47 @@ internal sealed class ClientLoop(Action<Exception> failed, LoopTimers? timers = 
         }
     }
 
-    private sealed class Periodic<TState>(ClientLoop loop, TState state, Func<TState, TState> action) : IWork, IDisposable
+    private sealed class Periodic<TState>(ClientLoop loop, TState state, Func<TState, TState> action)
+        : IWork, LoopTimers.IEntry, IDisposable
     {
-        private Timer? _timer;
+        // The heap's timer counts whole milliseconds: a shorter period would only make it spin.
+        private static readonly long ShortestPeriod = TimeSpan.TicksPerMillisecond;
+
         private TState _state = state;
+        private long _period;
+        private long _dueTicks;
         private int _queued;
         private int _cancelled;
 
-        public void Start(TimeSpan period) =>
-            _timer = new Timer(static w => ((Periodic<TState>)w!).Due(), this, period, period);
+        public long DueTicks => _dueTicks;
 
-        private void Due()
+        public bool Cancelled => Volatile.Read(ref _cancelled) != 0;
+
+        public void Start(TimeSpan period)
         {
-            if (Volatile.Read(ref _cancelled) == 0 && Interlocked.Exchange(ref _queued, 1) == 0) loop.Enqueue(this);
+            _period = Math.Max(ShortestPeriod, period.Ticks);
+            _dueTicks = loop.Now.UtcTicks + _period;
+            loop._timers.Add(this);
+        }
+
+        // Only the heap's holder calls this, one call at a time: the tick is queued once, and the entry
+        // goes back into the heap a period on.
+        public void Fire()
+        {
+            if (Interlocked.Exchange(ref _queued, 1) == 0) loop.Enqueue(this);
+            var next = _dueTicks + _period;
+            var now = loop.Now.UtcTicks;
+            // Late by a whole period or more (a busy machine): the ticks missed are not made up.
+            _dueTicks = next > now ? next : now + _period;
+            loop._timers.Add(this);
         }
 
         public void Run()
         {
             Volatile.Write(ref _queued, 0);
-            if (Volatile.Read(ref _cancelled) == 0) _state = action(_state);
+            if (!Cancelled) _state = action(_state);
         }
 
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _cancelled, 1) == 0) _timer?.Dispose();
-        }
+        public void Dispose() => Interlocked.Exchange(ref _cancelled, 1);
     }
 }
